@@ -1,0 +1,52 @@
+# The two commands a reader needs:  `make serve`  and  `make test`.
+# Both set up everything from pinned versions first (Python packages from
+# requirements.lock into .venv, KaTeX from package-lock.json into node_modules).
+
+PYTHON ?= python3
+export NO_MKDOCS_2_WARNING := 1
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY_OK  := $(VENV)/.installed
+JS_OK  := node_modules/.installed
+
+.PHONY: help setup serve build test lock clean
+
+help:
+	@echo "make serve   build and serve the site at http://127.0.0.1:8000 (English at /, Chinese at /zh/)"
+	@echo "make test    run the whole test suite, including a strict build of the site"
+	@echo "make build   build the site into site/"
+	@echo "make lock    re-resolve requirements.in into requirements.lock"
+	@echo "make clean   remove the environment, caches and the built site"
+
+$(PY_OK): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(JS_OK): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(PY_OK) $(JS_OK)
+
+serve: setup
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: setup
+	$(BIN)/mkdocs build --strict
+
+test: setup
+	$(BIN)/python -m pytest
+
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip setuptools
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.in
+	{ echo "# Pinned by 'make lock' from requirements.in on Python 3.11. Do not edit by hand."; \
+	  .venv-lock/bin/python -m pip freeze --all --exclude-editable | grep -v -i '^nnmem' ; } > requirements.lock
+	rm -rf .venv-lock
+
+clean:
+	rm -rf $(VENV) node_modules site .cache .pytest_cache .hypothesis

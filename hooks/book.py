@@ -1,0 +1,72 @@
+"""MkDocs hooks that hold the book together.
+
+* ``on_config``: put ``docs_src`` on ``sys.path`` so pages can import
+  ``nnbook``; refuse to build when a page lacks its other-language twin or
+  when the KaTeX assets have not been installed.
+* ``on_page_markdown``: start every page (in every language) with fresh
+  markdown-exec sessions, and tell ``nnbook`` which language is being built.
+* ``on_post_build``: copy KaTeX from ``node_modules`` into the site, so the
+  site serves its own maths assets and makes no request to another host.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[1]
+KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+LANGUAGES = ("en", "zh")
+
+
+def twin_problems(docs_dir: Path) -> list[str]:
+    """Pages whose other-language twin is missing (``X.md`` needs ``X.zh.md`` and back)."""
+    problems = []
+    for path in sorted(docs_dir.rglob("*.md")):
+        rel = path.relative_to(docs_dir)
+        if rel.parts[0] == "snippets":
+            continue  # shared fragments included by both languages
+        if path.name.endswith(".zh.md"):
+            twin = path.with_name(path.name[: -len(".zh.md")] + ".md")
+        else:
+            twin = path.with_name(path.name[: -len(".md")] + ".zh.md")
+        if not twin.exists():
+            problems.append(f"{rel} has no twin {twin.relative_to(docs_dir)}")
+    return problems
+
+
+def on_config(config):  # noqa: ANN001, ANN201
+    docs_src = str(ROOT / "docs_src")
+    if docs_src not in sys.path:
+        sys.path.insert(0, docs_src)
+    problems = twin_problems(Path(config["docs_dir"]))
+    if problems:
+        raise PluginError("Every page needs its English and Chinese version:\n  " + "\n  ".join(problems))
+    if not (KATEX_DIST / "katex.min.js").exists():
+        raise PluginError(f"KaTeX is not installed in {KATEX_DIST}; run `make setup` (it runs `npm ci`).")
+    return config
+
+
+def _page_language(page) -> str:  # noqa: ANN001
+    locale = getattr(page.file, "locale", None)
+    if locale in LANGUAGES:
+        return locale
+    return "zh" if page.file.src_uri.endswith(".zh.md") else "en"
+
+
+def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, ARG001
+    import nnbook
+    from markdown_exec._internal.formatters import python as exec_python
+
+    exec_python._sessions_globals.clear()
+    nnbook.set_language(_page_language(page))
+    return markdown
+
+
+def on_post_build(config):  # noqa: ANN001, ANN201
+    target = Path(config["site_dir"]) / "assets" / "katex"
+    if not target.exists():
+        shutil.copytree(KATEX_DIST, target, ignore=shutil.ignore_patterns("*.mjs", "katex.js", "katex.css", "*.ttf", "*.woff"))

@@ -5,6 +5,7 @@
   when the KaTeX assets have not been installed.
 * ``on_page_markdown``: start every page (in every language) with fresh
   markdown-exec sessions, and tell ``nnbook`` which language is being built.
+* ``on_post_page``: make the home pages' language links relative.
 * ``on_post_build``: copy KaTeX from ``node_modules`` into the site, so the
   site serves its own maths assets and makes no request to another host.
 """
@@ -64,6 +65,22 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, AR
     exec_python._sessions_globals.clear()
     nnbook.set_language(_page_language(page))
     return markdown
+
+
+def on_post_page(output, page, config):  # noqa: ANN001, ANN201, ARG001
+    """Make the language links of the two home pages relative.
+
+    mkdocs-static-i18n links the home pages as ``/`` and ``/zh/``, which break
+    when the site is served from a sub-path (as project sites are). Every
+    other page already gets relative links.
+    """
+    if page.url not in ("", "zh/"):
+        return output
+    root = "./" if page.url == "" else "../"
+    for lang_path, lang in (("/", "en"), ("/zh/", "zh")):
+        relative = root + lang_path.lstrip("/")
+        output = output.replace(f'href="{lang_path}" hreflang="{lang}"', f'href="{relative}" hreflang="{lang}"')
+    return output
 
 
 def on_post_build(config):  # noqa: ANN001, ANN201

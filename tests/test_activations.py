@@ -1,0 +1,63 @@
+"""Activation functions and their derivatives (nnmem.activations)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnmem.activations import ACTIVATIONS, get_activation, relu, relu_derivative, sigmoid, tanh
+
+
+def test_relu_values_by_hand() -> None:
+    z = np.array([-2.0, -0.0, 0.0, 0.5, 3.0])
+    np.testing.assert_array_equal(relu(z), [0.0, 0.0, 0.0, 0.5, 3.0])
+    # the derivative is 0 left of the kink, 1 right of it, and we define it as 0 at z = 0
+    np.testing.assert_array_equal(relu_derivative(z), [0.0, 0.0, 0.0, 1.0, 1.0])
+
+
+def test_sigmoid_known_values_and_no_overflow() -> None:
+    # sigma(0) = 1/2, sigma(ln 3) = 1 / (1 + 1/3) = 3/4
+    np.testing.assert_allclose(sigmoid(np.array([0.0, np.log(3.0)])), [0.5, 0.75])
+    with np.errstate(all="raise"):
+        out = sigmoid(np.array([-1000.0, 1000.0]))
+    np.testing.assert_array_equal(out, [0.0, 1.0])
+
+
+def test_tanh_is_odd_and_bounded() -> None:
+    z = np.linspace(-5, 5, 11)
+    np.testing.assert_allclose(tanh(-z), -tanh(z))
+    assert np.all(np.abs(tanh(z)) < 1.0)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_derivative_matches_central_difference(name: str) -> None:
+    act = ACTIVATIONS[name]
+    z = np.random.default_rng(0).normal(size=200) * 3
+    z = z[np.abs(z) > 1e-3]  # keep away from ReLU's kink
+    eps = 1e-6
+    numeric = (act(z + eps) - act(z - eps)) / (2 * eps)
+    np.testing.assert_allclose(act.derivative(z), numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_shape_preserved_and_input_untouched(name: str) -> None:
+    z = np.arange(-6.0, 6.0).reshape(3, 4)
+    before = z.copy()
+    act = get_activation(name)
+    assert act(z).shape == z.shape
+    assert act.derivative(z).shape == z.shape
+    np.testing.assert_array_equal(z, before)
+
+
+def test_table_entries_are_named_after_their_key() -> None:
+    assert {name for name, act in ACTIVATIONS.items() if act.name == name} == set(ACTIVATIONS)
+
+
+def test_unknown_activation_is_named_in_the_error() -> None:
+    with pytest.raises(ValueError, match=r"`activation` must be one of 'identity', 'relu', 'sigmoid', 'tanh'; got 'softplus'"):
+        get_activation("softplus")
+
+
+def test_activation_name_must_be_a_string() -> None:
+    with pytest.raises(TypeError, match=r"`activation` must be a string naming an activation; got 3 of type int"):
+        get_activation(3)  # type: ignore[arg-type]

@@ -1,0 +1,208 @@
+"""Tests of nnmem.neurons: Hodgkin–Huxley and leaky integrate-and-fire."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnmem.neurons import (
+    hh_rates,
+    hh_steady_state,
+    hodgkin_huxley,
+    lif,
+    lif_rate_theory,
+    spike_times,
+)
+
+
+def _hh_spikes(i_amp: float, duration_ms: float = 200.0, dt: float = 0.01) -> np.ndarray:
+    trace = hodgkin_huxley(np.full(int(round(duration_ms / dt)), i_amp), dt=dt)
+    return spike_times(trace.time, trace.v)
+
+
+# ---------------------------------------------------------------------------
+# Hodgkin–Huxley
+
+
+def test_hh_rest_is_stable_near_minus_65_mv():
+    """With no input the model sits at its resting potential, about -65 mV.
+
+    E_L = -54.387 mV is chosen so that the total ionic current vanishes at
+    -65 mV with the gates at steady state (Dayan & Abbott 2001, ch. 5).
+    """
+    trace = hodgkin_huxley(np.zeros(10_000))  # 100 ms
+    assert np.max(np.abs(trace.v + 65.0)) < 0.05
+    assert len(spike_times(trace.time, trace.v)) == 0
+
+
+def test_hh_step_of_10_gives_repetitive_spikes_in_published_range():
+    """A 10 µA/cm² step makes the HH model fire periodically at about 68 Hz.
+
+    Hodgkin & Huxley (1952) model with the standard modern parameters
+    (Dayan & Abbott 2001, ch. 5; Gerstner et al. 2014, ch. 2): for 10 µA/cm²
+    the steady firing rate is close to 68 Hz and spikes overshoot to about
+    +40 mV. We accept 60–75 Hz, which leaves room for integration schemes
+    but excludes e.g. a wrong sign convention or the 1952 voltage offset.
+    """
+    trace = hodgkin_huxley(np.full(20_000, 10.0))  # 200 ms
+    times = spike_times(trace.time, trace.v)
+    assert len(times) >= 10
+    steady = times[times > 50.0]
+    rate_hz = 1000.0 / np.mean(np.diff(steady))
+    assert 60.0 < rate_hz < 75.0
+    # every spike overshoots 0 mV well: peak above +20 mV
+    assert trace.v.max() > 20.0
+    assert np.all(trace.v[trace.time > 50.0].max() > 20.0)
+    # the period is regular once the onset transient is over (< 1 % spread)
+    isi = np.diff(steady)
+    assert np.ptp(isi) < 0.01 * np.mean(isi)
+
+
+def test_hh_has_a_threshold_for_repetitive_firing():
+    """Below about 6 µA/cm² the HH model does not fire repetitively.
+
+    A 2 µA/cm² step gives no spike at all; a 4 µA/cm² step gives one spike
+    at the onset and then settles (the squid axon 'accommodates'); this is
+    the classical type-II behaviour of the model (Hodgkin 1948 classes;
+    Gerstner et al. 2014, sec. 4.4).
+    """
+    assert len(_hh_spikes(2.0)) == 0
+    assert len(_hh_spikes(4.0)) == 1
+
+
+def test_hh_rate_increases_with_current_above_threshold():
+    rates = []
+    for i_amp in (8.0, 10.0, 20.0):
+        times = _hh_spikes(i_amp)
+        rates.append(1000.0 / np.mean(np.diff(times[times > 50.0])))
+    assert rates[0] < rates[1] < rates[2]
+
+
+def test_hh_converges_in_dt():
+    """Halving dt from 0.01 ms changes the firing period by less than 0.5 %.
+
+    The scheme is first order, so the error of dt = 0.01 ms is about the
+    change seen when halving it.
+    """
+    coarse = _hh_spikes(10.0, duration_ms=150.0, dt=0.01)
+    fine = _hh_spikes(10.0, duration_ms=150.0, dt=0.005)
+    assert len(coarse) == len(fine)
+    period_coarse, period_fine = np.mean(np.diff(coarse)), np.mean(np.diff(fine))
+    assert abs(period_coarse - period_fine) < 0.005 * period_fine
+
+
+def test_hh_gates_stay_in_unit_interval_and_batch_matches_single():
+    current = np.stack([np.full(3000, 0.0), np.full(3000, 10.0), np.full(3000, 30.0)])
+    before = current.copy()
+    batch = hodgkin_huxley(current)
+    np.testing.assert_array_equal(current, before)  # input untouched
+    assert batch.v.shape == (3, 3001) and batch.time.shape == (3001,)
+    for gate in (batch.m, batch.h, batch.n):
+        assert np.all((gate >= 0.0) & (gate <= 1.0))
+    single = hodgkin_huxley(current[1])
+    np.testing.assert_allclose(batch.v[1], single.v)
+
+
+def test_hh_rates_removable_singularities():
+    """alpha_m at -40 mV and alpha_n at -55 mV equal their limits and are continuous."""
+    r = hh_rates(np.array([-40.0, -55.0]))
+    assert r["alpha_m"][0] == pytest.approx(1.0)  # 0.1 * 10
+    assert r["alpha_n"][1] == pytest.approx(0.1)  # 0.01 * 10
+    eps = np.array([-1e-4, -1e-8, 1e-8, 1e-4])
+    near_m = hh_rates(-40.0 + eps)["alpha_m"]
+    near_n = hh_rates(-55.0 + eps)["alpha_n"]
+    np.testing.assert_allclose(near_m, 1.0, rtol=1e-5)
+    np.testing.assert_allclose(near_n, 0.1, rtol=1e-5)
+
+
+def test_hh_steady_state_at_rest():
+    """Textbook resting values: m ≈ 0.053, h ≈ 0.596, n ≈ 0.318 (Dayan & Abbott 2001, ch. 5)."""
+    s = hh_steady_state(-65.0)
+    assert s["m_inf"] == pytest.approx(0.0529, abs=5e-4)
+    assert s["h_inf"] == pytest.approx(0.5961, abs=5e-4)
+    assert s["n_inf"] == pytest.approx(0.3177, abs=5e-4)
+
+
+def test_spike_times_interpolates():
+    # crossing 0 between v = -60 at t = 0 and v = 20 at t = 1: 60/80 = 0.75
+    np.testing.assert_allclose(spike_times([0.0, 1.0, 2.0], [-60.0, 20.0, -60.0]), [0.75])
+
+
+# ---------------------------------------------------------------------------
+# Leaky integrate-and-fire
+
+
+@pytest.mark.parametrize("i_amp", [1.6, 2.0, 3.0, 5.0, 10.0])
+def test_lif_rate_matches_theory(i_amp):
+    """The simulated inter-spike interval equals the analytic one to within one step.
+
+    The update is exact between spikes, so the only error is that a spike is
+    registered at the first grid point after the true crossing: the
+    simulated interval is longer by at most dt (refractory 2 ms is a whole
+    number of steps). Gerstner et al. (2014), sec. 1.3, for the formula.
+    """
+    dt = 0.05
+    trace = lif(np.full(8000, i_amp), dt=dt)  # 400 ms
+    times = trace.spike_times
+    assert len(times) >= 3
+    isi_sim = np.mean(np.diff(times))
+    isi_theory = 1000.0 / lif_rate_theory(i_amp)
+    assert 0.0 <= isi_sim - isi_theory <= dt + 1e-9
+
+
+def test_lif_silent_below_rheobase():
+    # rheobase = (threshold - rest) / R = 15 mV / 10 MΩ = 1.5 nA
+    trace = lif(np.full(10_000, 1.49))
+    assert not trace.spikes.any()
+    assert trace.v.max() < -50.0
+    np.testing.assert_array_equal(lif_rate_theory([0.0, 1.0, 1.5, -2.0]), 0.0)
+
+
+def test_lif_reset_refractory_and_batch():
+    trace = lif(np.stack([np.full(500, 3.0), np.zeros(500)]), dt=0.1, refractory=2.0)
+    assert trace.v.shape == (2, 501)
+    first = np.flatnonzero(trace.spikes[0])[0]
+    # at the spike and for the 2 ms (20 steps) after it V is held at the reset
+    np.testing.assert_array_equal(trace.v[0, first : first + 21], -65.0)
+    assert trace.v[0, first + 21] > -65.0
+    assert len(trace.spike_times) == 2 and len(trace.spike_times[1]) == 0
+
+
+def test_lif_rate_theory_hand_example():
+    # v_rest = v_reset = 0, theta = 10, R I = 20: T = tau ln(20/10) = 10 ln 2 ms
+    rate = lif_rate_theory(2.0, v_rest=0.0, v_reset=0.0, v_threshold=10.0, refractory=0.0)
+    assert rate == pytest.approx(1000.0 / (10.0 * np.log(2.0)))
+
+
+# ---------------------------------------------------------------------------
+# Errors
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: hodgkin_huxley([0.0, np.nan]), ValueError, r"`current` must contain only finite numbers"),
+        (lambda: hodgkin_huxley(np.zeros((2, 2, 2))), ValueError, r"`current` must have shape"),
+        (lambda: hodgkin_huxley([]), ValueError, r"`current` must have at least one time step"),
+        (lambda: hodgkin_huxley("10"), TypeError, r"`current` must be an array of numbers"),
+        (lambda: hodgkin_huxley([1.0], dt=0.0), ValueError, r"`dt` must be a finite positive number; got 0.0"),
+        (lambda: hodgkin_huxley([1.0], dt=0.5), ValueError, r"`dt` must be in \(0, 0.1\] ms"),
+        (lambda: hodgkin_huxley([1.0], v0=np.inf), ValueError, r"`v0` must be a finite number"),
+        (lambda: hodgkin_huxley([1.0], v0="rest"), TypeError, r"`v0` must be a real number"),
+        (lambda: lif([1.0, np.inf]), ValueError, r"`current` must contain only finite numbers"),
+        (lambda: lif([1.0], dt=-0.1), ValueError, r"`dt` must be a finite positive number"),
+        (lambda: lif([1.0], tau_m=0.0), ValueError, r"`tau_m` must be a finite positive number"),
+        (lambda: lif([1.0], resistance=-1.0), ValueError, r"`resistance` must be a finite positive number"),
+        (lambda: lif([1.0], refractory=-1.0), ValueError, r"`refractory` must be a finite number >= 0"),
+        (lambda: lif([1.0], v_reset=-40.0), ValueError, r"`v_reset` must be below `v_threshold`"),
+        (lambda: lif([1.0], v_rest=None), TypeError, r"`v_rest` must be a real number"),
+        (lambda: lif_rate_theory([np.nan]), ValueError, r"`current` must contain only finite numbers"),
+        (lambda: lif_rate_theory(2.0, v_reset=-50.0), ValueError, r"`v_reset` must be below `v_threshold`"),
+        (lambda: lif_rate_theory(2.0, tau_m=-1.0), ValueError, r"`tau_m` must be a finite positive number"),
+        (lambda: spike_times([0.0, 1.0], [0.0]), ValueError, r"`time` and `v` must have the same length"),
+        (lambda: spike_times([0.0], [0.0], threshold=np.nan), ValueError, r"`threshold` must be a finite number"),
+    ],
+)
+def test_documented_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

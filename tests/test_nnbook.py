@@ -1,0 +1,97 @@
+"""The book's build helpers: language switch, reproducible SVG, experiment cache."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "docs_src"))
+
+import nnbook  # noqa: E402
+from nnbook import cache  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def english() -> None:
+    nnbook.set_language("en")
+    yield
+    nnbook.set_language("en")
+
+
+def test_language_switch() -> None:
+    assert nnbook.t("loss", "损失") == "loss"
+    nnbook.set_language("zh")
+    assert nnbook.t("loss", "损失") == "损失"
+    with pytest.raises(ValueError, match=r"`language` must be one of \('en', 'zh'\); got 'fr'"):
+        nnbook.set_language("fr")
+
+
+def _figure() -> object:
+    plt = nnbook.setup_matplotlib()
+    fig, ax = plt.subplots()
+    ax.plot(np.linspace(0, 1, 50), np.linspace(0, 1, 50) ** 2, label="x²")
+    ax.set_title("标题 title")
+    ax.legend()
+    return fig
+
+
+def test_svg_is_reproducible_accessible_and_timeless() -> None:
+    first, second = nnbook.svg(_figure(), alt="A parabola"), nnbook.svg(_figure(), alt="A parabola")
+    assert first == second
+    assert first.startswith('<figure class="nnbook-figure"><svg role="img" aria-label="A parabola"')
+    assert "<title>A parabola</title>" in first
+    assert "<dc:date>" not in first and "<?xml" not in first
+    assert "标题 title" in first  # text stays text, so Chinese labels use the page's fonts
+
+
+def test_svg_requires_alt_text() -> None:
+    with pytest.raises(ValueError, match="`alt` must describe the figure"):
+        nnbook.svg(_figure(), alt="  ")
+
+
+def test_markdown_table() -> None:
+    table = nnbook.markdown_table(["a", "b"], [[1, "x|y"]])
+    assert table.splitlines() == ["| a | b |", "| :--- | ---: |", "| 1 | x\\|y |"]
+    with pytest.raises(ValueError, match="every row must have 2 cells; got 1"):
+        nnbook.markdown_table(["a", "b"], [[1]])
+
+
+def test_experiment_runs_once_and_is_cached_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    experiments = tmp_path / "exp"
+    experiments.mkdir()
+    counter = tmp_path / "count.txt"
+    (experiments / "__init__.py").write_text("")
+    (experiments / "probe_exp.py").write_text(
+        "import numpy as np\n"
+        f"COUNTER = {str(counter)!r}\n"
+        "def run(n=3):\n"
+        "    with open(COUNTER, 'a') as f:\n"
+        "        f.write('x')\n"
+        "    return {'values': np.arange(n), 'mean': np.float64(1.5)}\n"
+    )
+    import nnbook.experiments as package
+
+    monkeypatch.setattr(package, "__path__", [str(experiments), *package.__path__])
+    monkeypatch.setenv("NNBOOK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_memory", {})
+
+    result = cache.run_experiment("probe_exp", n=3)
+    assert result == {"values": [0, 1, 2], "mean": 1.5}
+    assert cache.run_experiment("probe_exp", n=3) is result
+    assert counter.read_text() == "x"
+    stored = list((tmp_path / "cache").glob("probe_exp-*.json"))
+    assert len(stored) == 1 and json.loads(stored[0].read_text()) == result
+
+    monkeypatch.setattr(cache, "_memory", {})  # a new build process reads the disk cache
+    assert cache.run_experiment("probe_exp", n=3) == result
+    assert counter.read_text() == "x"
+
+    assert cache.run_experiment("probe_exp", n=4)["values"] == [0, 1, 2, 3]
+    assert counter.read_text() == "xx"
+    assert cache.fingerprint("probe_exp", {"n": 3}) != cache.fingerprint("probe_exp", {"n": 4})
+    sys.modules.pop("nnbook.experiments.probe_exp", None)

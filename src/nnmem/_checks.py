@@ -1,4 +1,4 @@
-"""Input validation shared by every public entry point of :mod:`nnmem`.
+"""Input validation shared by every public entry point of `nnmem`.
 
 Every message follows one template: the argument's name, what was expected,
 and what was given, e.g. ``"`x` must have shape (n_samples, 2); got (5, 3)."``

@@ -2,7 +2,7 @@ r"""Activation functions, each defined together with its derivative.
 
 An activation $f$ is applied elementwise to the pre-activation
 $z = \sum_i w_{ij} x_i + b_j$. Backpropagation needs $f'(z)$, the derivative
-*at the pre-activation*, so every entry of :data:`ACTIVATIONS` holds both
+*at the pre-activation*, so every entry of `ACTIVATIONS` holds both
 functions side by side and they cannot drift apart.
 
 Examples
@@ -78,8 +78,16 @@ def relu_derivative(z: np.ndarray) -> np.ndarray:
 def sigmoid(z: np.ndarray) -> np.ndarray:
     r"""Logistic sigmoid $\sigma(z) = 1 / (1 + e^{-z})$.
 
-    Computed as $\tfrac12(1 + \tanh(z/2))$, which is the same function but
-    never overflows for large $|z|$.
+    Parameters
+    ----------
+    z : ndarray of any shape
+        Pre-activations.
+
+    Returns
+    -------
+    ndarray of the shape of `z`
+        Values in $[0, 1]$. Computed as $\tfrac12(1 + \tanh(z/2))$, the same
+        function, which never overflows for large $|z|$.
     """
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
 
@@ -129,7 +137,7 @@ def get_activation(name: str) -> Activation:
     Parameters
     ----------
     name : str
-        One of the keys of :data:`ACTIVATIONS`: ``"relu"``, ``"sigmoid"``,
+        One of the keys of `ACTIVATIONS`: ``"relu"``, ``"sigmoid"``,
         ``"tanh"`` or ``"identity"``.
 
     Returns

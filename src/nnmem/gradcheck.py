@@ -76,6 +76,21 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     Zero when the arrays are equal, at most one, and insensitive to the
     overall scale of the gradient.
 
+    Parameters
+    ----------
+    a, b : ndarray
+        Two arrays of the same shape, e.g. an analytic and a numerical gradient.
+
+    Returns
+    -------
+    float
+        The relative difference, in $[0, 1]$.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ.
+
     Examples
     --------
     >>> import numpy as np
@@ -109,7 +124,7 @@ def check_gradients(
     Returns
     -------
     dict of str to float
-        :func:`relative_error` for each key of `params`.
+        `relative_error` for each key of `params`.
 
     Raises
     ------

@@ -49,12 +49,27 @@ def mse_loss(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 
 def mse_gradient(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    r"""Gradient of :func:`mse_loss` with respect to `y_pred`.
+    r"""Gradient of `mse_loss` with respect to `y_pred`.
 
     $$\frac{\partial L}{\partial \hat y_{nk}} = \frac{2}{N m} (\hat y_{nk} - y_{nk})$$
 
     The sign matters: the gradient points from the target towards the
     prediction, so subtracting it moves the prediction towards the target.
+
+    Parameters
+    ----------
+    y_true, y_pred : ndarray of shape (n_samples, n_outputs)
+        Targets $y$ and predictions $\hat y$.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_outputs)
+        $\partial L / \partial \hat y$.
+
+    Raises
+    ------
+    ValueError
+        If the arrays are not 2-D, differ in shape, or hold NaN or infinity.
 
     Examples
     --------

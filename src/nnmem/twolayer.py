@@ -196,7 +196,7 @@ def forward_propagation(
     x : ndarray of shape (n_samples, input_size)
         One sample per row.
     params : dict of str to ndarray
-        As returned by :func:`init_params`.
+        As returned by `init_params`.
     activation : str, default "relu"
         Hidden activation; the output layer is linear.
 
@@ -205,7 +205,7 @@ def forward_propagation(
     y_pred : ndarray of shape (n_samples, output_size)
         The network's output $\hat Y$.
     cache : ForwardCache
-        The intermediate values :func:`backward_propagation` needs.
+        The intermediate values `backward_propagation` needs.
 
     Raises
     ------
@@ -245,7 +245,7 @@ def _backward(y_true: np.ndarray, cache: ForwardCache, params: Params) -> Params
 
 
 def backward_propagation(y_true: np.ndarray, cache: ForwardCache, params: Params) -> Params:
-    r"""Exact gradient of :func:`~nnmem.losses.mse_loss` for every parameter.
+    r"""Exact gradient of `mse_loss` for every parameter.
 
     With $\Delta^{(2)} = \partial L / \partial \hat Y = \tfrac{2}{Nm}(\hat Y - Y)$:
 
@@ -262,7 +262,7 @@ def backward_propagation(y_true: np.ndarray, cache: ForwardCache, params: Params
     y_true : ndarray of shape (n_samples, output_size)
         Targets for the batch the cache came from.
     cache : ForwardCache
-        From :func:`forward_propagation` on the same `params`.
+        From `forward_propagation` on the same `params`.
     params : dict of str to ndarray
         The parameters used in the forward pass.
 
@@ -274,7 +274,7 @@ def backward_propagation(y_true: np.ndarray, cache: ForwardCache, params: Params
     Raises
     ------
     TypeError
-        If `cache` is not a :class:`ForwardCache`.
+        If `cache` is not a `ForwardCache`.
     ValueError
         If `y_true` does not have the shape of the cached prediction.
     """
@@ -294,7 +294,7 @@ def predict(x: np.ndarray, params: Params, *, activation: str = "relu") -> np.nd
 
 @dataclass(frozen=True)
 class TrainResult:
-    """Outcome of :func:`train`.
+    """Outcome of `train`.
 
     Attributes
     ----------
@@ -361,7 +361,7 @@ def train(
     activation : str, default "relu"
         Hidden activation.
     rng : None, int or numpy.random.Generator
-        Seed or generator for :func:`init_params`.
+        Seed or generator for `init_params`.
     params : dict of str to ndarray, optional
         Start from these parameters instead of a random initialisation
         (they are not modified).

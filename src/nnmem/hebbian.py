@@ -1,0 +1,240 @@
+r"""Hebbian plasticity: the plain Hebb rule, Oja's rule, and the STDP window.
+
+A linear neuron $y = w \cdot x$ sees inputs $x \in \mathbb{R}^n$ one at a time.
+
+* **Hebb** (1949): $\Delta w = \eta\, y\, x$. On average
+  $\Delta w \propto C w$ with $C = \langle x x^\top \rangle$, so $w$ grows
+  along the leading eigenvector of $C$ without bound.
+* **Oja** (1982): $\Delta w = \eta\, y\,(x - y\, w)$. The decay term
+  $-\eta y^2 w$ keeps $\lVert w \rVert \to 1$, and $w$ converges to $\pm$ the
+  first principal component of zero-mean data.
+* **STDP** (Bi & Poo 1998): the change of a synapse depends on the time
+  $\Delta t = t_\text{post} - t_\text{pre}$ between spikes:
+  potentiation when the input fires first, depression when it fires after.
+
+References
+----------
+Hebb (1949), *The Organization of Behavior*, Wiley.
+Oja (1982), *A simplified neuron model as a principal component analyzer*,
+J. Math. Biol. 15, 267-273.
+Bi & Poo (1998), *Synaptic modifications in cultured hippocampal neurons:
+dependence on spike timing, synaptic strength, and postsynaptic cell type*,
+J. Neurosci. 18, 10464-10472.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nnmem._checks import TrainingDivergedError, as_array, check_positive_float, check_positive_int, make_rng
+
+__all__ = ["HebbianResult", "hebb_update", "learn", "oja_update", "stdp_window"]
+
+
+def _check_pair(w: Any, x: Any) -> tuple[np.ndarray, np.ndarray]:
+    w = as_array("w", w, ndim=1, shape_hint="(n_inputs,)")
+    x = as_array("x", x, ndim=1, shape_hint=f"({w.shape[0]},)")
+    if x.shape != w.shape:
+        raise ValueError(f"`x` must have shape {w.shape} like `w`; got {x.shape}.")
+    return w, x
+
+
+# --8<-- [start:rules]
+def _hebb(w: np.ndarray, x: np.ndarray, eta: float) -> np.ndarray:
+    y = w @ x  # postsynaptic activity of the linear neuron
+    return w + eta * y * x  # grows along x whenever y and x agree
+
+
+def _oja(w: np.ndarray, x: np.ndarray, eta: float) -> np.ndarray:
+    y = w @ x
+    return w + eta * y * (x - y * w)  # Hebb term minus a decay proportional to y^2 w
+# --8<-- [end:rules]
+
+
+def hebb_update(w: np.ndarray, x: np.ndarray, *, learning_rate: float) -> np.ndarray:
+    r"""Plain Hebb rule: $w + \eta\, y\, x$ with $y = w \cdot x$.
+
+    Parameters
+    ----------
+    w : ndarray of shape (n_inputs,)
+        Current weights.
+    x : ndarray of shape (n_inputs,)
+        One input.
+    learning_rate : float
+        $\eta > 0$.
+
+    Returns
+    -------
+    ndarray of shape (n_inputs,)
+        The new weights.
+
+    Examples
+    --------
+    >>> hebb_update(np.array([1.0, 0.0]), np.array([2.0, 1.0]), learning_rate=0.1)  # y = 2
+    array([1.4, 0.2])
+    """
+    w, x = _check_pair(w, x)
+    return _hebb(w, x, check_positive_float("learning_rate", learning_rate))
+
+
+def oja_update(w: np.ndarray, x: np.ndarray, *, learning_rate: float) -> np.ndarray:
+    r"""Oja's rule: $w + \eta\, y\,(x - y\, w)$ with $y = w \cdot x$.
+
+    Parameters
+    ----------
+    w : ndarray of shape (n_inputs,)
+        Current weights.
+    x : ndarray of shape (n_inputs,)
+        One input.
+    learning_rate : float
+        $\eta > 0$.
+
+    Returns
+    -------
+    ndarray of shape (n_inputs,)
+        The new weights.
+
+    Examples
+    --------
+    >>> oja_update(np.array([1.0, 0.0]), np.array([2.0, 1.0]), learning_rate=0.1)  # y = 2
+    array([1. , 0.2])
+    """
+    w, x = _check_pair(w, x)
+    return _oja(w, x, check_positive_float("learning_rate", learning_rate))
+
+
+@dataclass(frozen=True)
+class HebbianResult:
+    """Outcome of `learn`.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (n_inputs,)
+        The final weights.
+    history : ndarray of shape (epochs + 1, n_inputs)
+        The weights before training and after each epoch.
+    """
+
+    weights: np.ndarray
+    history: np.ndarray
+
+
+_RULES = {"hebb": _hebb, "oja": _oja}
+
+
+def learn(
+    x: np.ndarray,
+    *,
+    rule: str = "oja",
+    learning_rate: float,
+    epochs: int,
+    w0: np.ndarray | None = None,
+    rng: Any = None,
+) -> HebbianResult:
+    """Apply a Hebbian rule to every sample of `x`, in a new random order each epoch.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n_samples, n_inputs)
+        The inputs (centre them first if you want principal components).
+    rule : {"oja", "hebb"}
+        Which update to use.
+    learning_rate : float
+        $\\eta > 0$.
+    epochs : int
+        Passes over the data.
+    w0 : ndarray of shape (n_inputs,), optional
+        Initial weights; by default small random ones (standard deviation 0.1).
+    rng : None, int or numpy.random.Generator
+        Initial weights and the order of the samples.
+
+    Returns
+    -------
+    HebbianResult
+        Final weights and their history.
+
+    Raises
+    ------
+    TrainingDivergedError
+        If the weights overflow (the plain Hebb rule does, given time).
+    """
+    x = as_array("x", x, ndim=2, shape_hint="(n_samples, n_inputs)")
+    if rule not in _RULES:
+        raise ValueError(f"`rule` must be one of {sorted(_RULES)}; got {rule!r}.")
+    update = _RULES[rule]
+    learning_rate = check_positive_float("learning_rate", learning_rate)
+    epochs = check_positive_int("epochs", epochs)
+    gen = make_rng(rng)
+    w = gen.normal(0.0, 0.1, size=x.shape[1]) if w0 is None else as_array("w0", w0, ndim=1, shape_hint=f"({x.shape[1]},)")
+    if w.shape != (x.shape[1],):
+        raise ValueError(f"`w0` must have shape ({x.shape[1]},); got {w.shape}.")
+    history = [w]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(epochs):
+            for k in gen.permutation(x.shape[0]):
+                w = update(w, x[k], learning_rate)
+            if not np.all(np.isfinite(w)):
+                raise TrainingDivergedError(
+                    f"The weights overflowed in epoch {epoch + 1} of the {rule!r} rule with "
+                    f"learning_rate={learning_rate}. The plain Hebb rule grows without bound; use 'oja' or fewer epochs."
+                )
+            history.append(w)
+    return HebbianResult(weights=w, history=np.array(history))
+
+
+# --8<-- [start:stdp]
+def stdp_window(
+    delta_t: np.ndarray,
+    *,
+    a_plus: float = 0.777,
+    tau_plus: float = 16.8,
+    a_minus: float = 0.273,
+    tau_minus: float = 33.7,
+) -> np.ndarray:
+    r"""Relative change of synaptic strength for a spike pair separated by $\Delta t$ (ms).
+
+    $$\frac{\Delta w}{w} = \begin{cases} A_+ e^{-\Delta t / \tau_+} & \Delta t > 0 \\
+    -A_- e^{\Delta t / \tau_-} & \Delta t < 0 \end{cases}$$
+
+    with $\Delta t = t_\text{post} - t_\text{pre}$, and $0$ at $\Delta t = 0$.
+    The defaults are the exponential fits to the hippocampal data of Bi & Poo
+    (1998) reported by Bi & Poo (2001): potentiation of up to about 78% with
+    $\tau_+ = 16.8$ ms, depression of up to about 27% with $\tau_- = 33.7$ ms.
+
+    Parameters
+    ----------
+    delta_t : ndarray
+        Spike-time differences $t_\text{post} - t_\text{pre}$ in ms.
+    a_plus, a_minus : float
+        Amplitudes of potentiation and depression (fractions, > 0).
+    tau_plus, tau_minus : float
+        Time constants in ms (> 0).
+
+    Returns
+    -------
+    ndarray of the shape of `delta_t`
+        $\Delta w / w$.
+
+    References
+    ----------
+    Bi & Poo (2001), *Synaptic modification by correlated activity: Hebb's
+    postulate revisited*, Annu. Rev. Neurosci. 24, 139-166.
+
+    Examples
+    --------
+    >>> stdp_window(np.array([-10.0, 0.0, 10.0])).round(3)
+    array([-0.203,  0.   ,  0.428])
+    """
+    dt = np.asarray(delta_t, dtype=np.float64)
+    if not np.all(np.isfinite(dt)):
+        raise ValueError("`delta_t` must contain only finite numbers (ms); got NaN or infinity.")
+    a_plus, a_minus = check_positive_float("a_plus", a_plus), check_positive_float("a_minus", a_minus)
+    tau_plus, tau_minus = check_positive_float("tau_plus", tau_plus), check_positive_float("tau_minus", tau_minus)
+    with np.errstate(over="ignore"):
+        ltp = a_plus * np.exp(-np.abs(dt) / tau_plus)
+        ltd = -a_minus * np.exp(-np.abs(dt) / tau_minus)
+    return np.where(dt > 0, ltp, np.where(dt < 0, ltd, 0.0))
+# --8<-- [end:stdp]

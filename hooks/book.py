@@ -1,7 +1,8 @@
 """MkDocs hooks that hold the book together.
 
 * ``on_config``: put ``docs_src`` on ``sys.path`` so pages can import
-  ``nnbook``; refuse to build when a page lacks its other-language twin or
+  ``nnbook``, and forget previously imported ``nnmem``/``nnbook`` modules so
+  that ``mkdocs serve`` picks up edits to the package; refuse to build when a page lacks its other-language twin or
   when the KaTeX assets have not been installed.
 * ``on_page_markdown``: start every page (in every language) with fresh
   markdown-exec sessions, and tell ``nnbook`` which language is being built.
@@ -39,7 +40,14 @@ def twin_problems(docs_dir: Path) -> list[str]:
     return problems
 
 
+def _forget_book_modules() -> None:
+    """Drop imported `nnmem` and `nnbook` modules so a rebuild under `mkdocs serve` runs the edited code."""
+    for name in [m for m in sys.modules if m.split(".")[0] in ("nnmem", "nnbook")]:
+        del sys.modules[name]
+
+
 def on_config(config):  # noqa: ANN001, ANN201
+    _forget_book_modules()
     docs_src = str(ROOT / "docs_src")
     if docs_src not in sys.path:
         sys.path.insert(0, docs_src)

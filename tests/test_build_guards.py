@@ -35,7 +35,10 @@ def build_tiny_site(
         nav=nav or [{"Home": "index.md"}],
         hooks=[str(ROOT / "hooks" / "book.py")],
         extra_css=[],
+        watch=[str(ROOT / "src")],
     )
+    search = next(p for p in config["plugins"] if isinstance(p, dict) and "search" in p)
+    search["search"]["jieba_dict_user"] = str(ROOT / "docs_src" / "jieba_user_dict.txt")
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "mkdocstrings" in plugin:
             plugin["mkdocstrings"]["handlers"]["python"]["paths"] = [str(ROOT / "src")]

@@ -189,6 +189,7 @@ def test_lif_rate_theory_hand_example():
         (lambda: hodgkin_huxley([1.0], dt=0.5), ValueError, r"`dt` must be in \(0, 0.1\] ms"),
         (lambda: hodgkin_huxley([1.0], v0=np.inf), ValueError, r"`v0` must be a finite number"),
         (lambda: hodgkin_huxley([1.0], v0="rest"), TypeError, r"`v0` must be a real number"),
+        (lambda: hodgkin_huxley(np.full(50, -1e9)), FloatingPointError, r"potential became NaN or infinite"),
         (lambda: lif([1.0, np.inf]), ValueError, r"`current` must contain only finite numbers"),
         (lambda: lif([1.0], dt=-0.1), ValueError, r"`dt` must be a finite positive number"),
         (lambda: lif([1.0], tau_m=0.0), ValueError, r"`tau_m` must be a finite positive number"),

@@ -11,7 +11,7 @@ from nnmem.losses import mse_loss
 from nnmem.twolayer import ForwardCache, backward_propagation, forward_propagation, init_params, predict, train
 
 #: The settings the training chapter recommends for XOR.
-RECOMMENDED = {"hidden_size": 8, "learning_rate": 0.1, "epochs": 2000, "activation": "tanh"}
+RECOMMENDED = {"hidden_size": 8, "learning_rate": 0.1, "epochs": 1000, "activation": "tanh"}
 
 
 @pytest.fixture

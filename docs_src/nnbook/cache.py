@@ -2,7 +2,8 @@
 
 An experiment is a module ``nnbook.experiments.<name>`` with a function
 ``run(**kwargs) -> dict`` whose result is JSON-serialisable (numpy arrays and
-scalars are converted to lists and numbers). :func:`run_experiment` keys the
+scalars are converted to lists and numbers). Results must not contain NaN or
+infinity (JSON has no such numbers): return ``None`` for a missing value. :func:`run_experiment` keys the
 result by a hash of
 
 * the experiment's source file,

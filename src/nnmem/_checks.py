@@ -15,8 +15,10 @@ __all__ = [
     "TrainingDivergedError",
     "as_array",
     "check_finite",
+    "check_nonnegative_float",
     "check_positive_float",
     "check_positive_int",
+    "check_real",
     "check_same_n_samples",
     "make_rng",
 ]
@@ -78,6 +80,23 @@ def check_positive_float(name: str, value: Any) -> float:
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"`{name}` must be a finite positive number; got {value}.")
     return float(value)
+
+
+def check_real(name: str, value: Any) -> float:
+    """Return `value` as a ``float`` if it is a finite real number (any sign), else raise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number; got {_describe(value)}.")
+    if not np.isfinite(value):
+        raise ValueError(f"`{name}` must be a finite number; got {value}.")
+    return float(value)
+
+
+def check_nonnegative_float(name: str, value: Any) -> float:
+    """Return `value` as a ``float`` if it is a finite number >= 0, else raise."""
+    value = check_real(name, value)
+    if value < 0:
+        raise ValueError(f"`{name}` must be a finite number >= 0; got {value}.")
+    return value
 
 
 def check_same_n_samples(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:

@@ -317,7 +317,18 @@ def corrupt(pattern: np.ndarray, *, fraction: float, rng: Any = None) -> np.ndar
 def overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray | float:
     r"""Overlap $m = \frac{1}{N} \sum_i a_i b_i$, in $[-1, 1]$; 1 means identical.
 
-    Broadcasts over leading axes, e.g. a state against all stored patterns.
+    Parameters
+    ----------
+    a : ndarray of shape (N,) or (n, N)
+        State(s) in $\{-1, +1\}$.
+    b : ndarray of shape (N,) or (k, N)
+        State(s) or patterns in $\{-1, +1\}$. With equal shapes the overlap is
+        taken row by row; otherwise every row of `a` against every row of `b`.
+
+    Returns
+    -------
+    float or ndarray
+        The overlap(s).
 
     Examples
     --------
@@ -341,6 +352,16 @@ def one_step_error_theory(load: float) -> float:
 
     $$P_\text{error} = \tfrac12\left(1 - \operatorname{erf}\sqrt{1 / (2\alpha)}\right).$$
 
+    Parameters
+    ----------
+    load : float
+        $\alpha = p / N > 0$.
+
+    Returns
+    -------
+    float
+        The predicted probability.
+
     Examples
     --------
     >>> round(one_step_error_theory(0.138), 4)  # Hertz, Krogh & Palmer (1991), table 2.1
@@ -358,6 +379,22 @@ def one_step_error_rate(n_neurons: int, n_patterns: int, *, trials: int = 1, rng
     neuron's field for every stored pattern (one matrix product) and counts
     the bits whose sign disagrees with the pattern, averaged over `trials`
     independent sets of patterns.
+
+    Parameters
+    ----------
+    n_neurons : int
+        $N$.
+    n_patterns : int
+        $p$.
+    trials : int, default 1
+        Independent sets of random patterns to average over.
+    rng : None, int or numpy.random.Generator
+        Draws the patterns.
+
+    Returns
+    -------
+    float
+        Fraction of unstable bits.
     """
     n_neurons = check_positive_int("n_neurons", n_neurons)
     n_patterns = check_positive_int("n_patterns", n_patterns)

@@ -155,6 +155,22 @@ def dense_energy(patterns: np.ndarray, state: np.ndarray, *, interaction: str = 
 
     For the polynomial interaction, odd degrees use the rectified
     $F(x) = \max(x, 0)^n$ of Krotov & Hopfield (2016); even degrees use $x^n$.
+
+    Parameters
+    ----------
+    patterns : ndarray of shape (p, N)
+        Stored patterns in $\{-1, +1\}$.
+    state : ndarray of shape (N,)
+        A state in $\{-1, +1\}$.
+    interaction : {"polynomial", "exponential"}
+        The function $F$.
+    degree : int, default 3
+        Degree $n$ of the polynomial.
+
+    Returns
+    -------
+    float
+        The energy (may be ``-inf`` if the exponential overflows).
     """
     xi = _as_pm1("patterns", patterns, ndim=(2,), shape_hint="(n_patterns, n_neurons)")
     s = _as_pm1("state", state, ndim=(1,), shape_hint=f"({xi.shape[1]},)")

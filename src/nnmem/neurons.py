@@ -3,13 +3,13 @@ r"""Spiking neuron models: Hodgkin–Huxley and leaky integrate-and-fire.
 Two models of one neuron's membrane potential $V(t)$ driven by an injected
 current:
 
-* :func:`hodgkin_huxley`, the conductance-based model of the squid giant axon
+* `hodgkin_huxley`, the conductance-based model of the squid giant axon
   (Hodgkin & Huxley 1952), with sodium, potassium and leak currents and the
   gating variables $m$, $h$, $n$;
-* :func:`lif`, the leaky integrate-and-fire neuron, which keeps only the
+* `lif`, the leaky integrate-and-fire neuron, which keeps only the
   passive membrane and replaces the spike by a threshold and a reset; its
   firing rate for a constant current has the closed form
-  :func:`lif_rate_theory`.
+  `lif_rate_theory`.
 
 Units follow the tradition of each model. Hodgkin–Huxley works per unit area
 of membrane: time in ms, potentials in mV, current densities in µA/cm²,
@@ -35,13 +35,12 @@ True
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from nnmem._checks import as_array, check_positive_float
+from nnmem._checks import as_array, check_nonnegative_float, check_positive_float, check_real
 
 __all__ = [
     "HH_PARAMS",
@@ -73,29 +72,6 @@ HH_PARAMS: dict[str, float] = {
 # Private validators (the shared ones live in nnmem._checks).
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape} and dtype {value.dtype}"
-    return f"{value!r} of type {type(value).__name__}"
-
-
-def _check_real(name: str, value: Any) -> float:
-    """Return `value` as a ``float`` if it is a finite real number (any sign)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number; got {_describe(value)}.")
-    if not np.isfinite(value):
-        raise ValueError(f"`{name}` must be a finite number; got {value}.")
-    return float(value)
-
-
-def _check_nonnegative_float(name: str, value: Any) -> float:
-    """Return `value` as a ``float`` if it is a finite number >= 0."""
-    value = _check_real(name, value)
-    if value < 0:
-        raise ValueError(f"`{name}` must be a finite number >= 0; got {value}.")
-    return value
-
-
 def _as_current(current: Any) -> np.ndarray:
     """`current` as a finite float array of shape (n_steps,) or (n_neurons, n_steps)."""
     hint = "(n_steps,) or (n_neurons, n_steps)"
@@ -125,7 +101,6 @@ def _x_over_1_minus_exp(x: np.ndarray, k: float) -> np.ndarray:
     return np.where(small, k * (1.0 + y / 2.0 + y * y / 12.0), k * safe / -np.expm1(-safe))
 
 
-# --8<-- [start:hh-rates]
 def hh_rates(v: np.ndarray) -> dict[str, np.ndarray]:
     r"""Opening and closing rates $\alpha_x(V)$, $\beta_x(V)$ of the gates $x \in \{m, h, n\}$.
 
@@ -158,7 +133,8 @@ def hh_rates(v: np.ndarray) -> dict[str, np.ndarray]:
     1.0 0.1
     """
     v = np.asarray(v, dtype=np.float64)
-    u = v + 65.0
+    # --8<-- [start:hh-rates]
+    u = v + 65.0  # mV above rest
     return {
         "alpha_m": 0.1 * _x_over_1_minus_exp(v + 40.0, 10.0),
         "beta_m": 4.0 * np.exp(-u / 18.0),
@@ -167,7 +143,7 @@ def hh_rates(v: np.ndarray) -> dict[str, np.ndarray]:
         "alpha_n": 0.01 * _x_over_1_minus_exp(v + 55.0, 10.0),
         "beta_n": 0.125 * np.exp(-u / 80.0),
     }
-# --8<-- [end:hh-rates]
+    # --8<-- [end:hh-rates]
 
 
 def hh_steady_state(v: np.ndarray) -> dict[str, np.ndarray]:
@@ -271,6 +247,10 @@ def hodgkin_huxley(current: Any, *, dt: float = 0.01, v0: float = -65.0) -> HHTr
     ValueError
         If `current` has the wrong number of dimensions, no time steps, or
         non-finite values; if `dt` is not in (0, 0.1]; if `v0` is not finite.
+    FloatingPointError
+        If the potential becomes NaN or infinite, which happens only for
+        currents far outside the physiological range of tens of µA/cm²
+        (e.g. $-10^{9}$ µA/cm²).
 
     Notes
     -----
@@ -280,8 +260,8 @@ def hodgkin_huxley(current: Any, *, dt: float = 0.01, v0: float = -65.0) -> HHTr
     - \bar g_\text{K} n^4 (V - E_\text{K}) - g_L (V - E_L)$,
 
     and each gate obeys $\dot x = \alpha_x(V)(1 - x) - \beta_x(V)\,x$, i.e.
-    $\dot x = (x_\infty(V) - x)/\tau_x(V)$ (rates in :func:`hh_rates`,
-    parameters in :data:`HH_PARAMS`). $V$ advances by forward Euler; the
+    $\dot x = (x_\infty(V) - x)/\tau_x(V)$ (rates in `hh_rates`,
+    parameters in `HH_PARAMS`). $V$ advances by forward Euler; the
     gates by exponential Euler, which is exact for $V$ fixed over a step and
     keeps them inside $[0, 1]$.
 
@@ -310,18 +290,22 @@ def hodgkin_huxley(current: Any, *, dt: float = 0.01, v0: float = -65.0) -> HHTr
     dt = check_positive_float("dt", dt)
     if dt > 0.1:
         raise ValueError(f"`dt` must be in (0, 0.1] ms for a stable simulation; got {dt}.")
-    v0 = _check_real("v0", v0)
+    v0 = check_real("v0", v0)
     n_steps = i_ext.shape[-1]
     shape = i_ext.shape[:-1] + (n_steps + 1,)
     v, m, h, n = (np.empty(shape) for _ in range(4))
     s0 = hh_steady_state(v0)
     v[..., 0], m[..., 0], h[..., 0], n[..., 0] = v0, s0["m_inf"], s0["h_inf"], s0["n_inf"]
     state = (v[..., 0], m[..., 0], h[..., 0], n[..., 0])
-    for k in range(n_steps):
-        state = _hh_step(*state, i_ext[..., k], dt, HH_PARAMS)
-        v[..., k + 1], m[..., k + 1], h[..., k + 1], n[..., k + 1] = state
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for k in range(n_steps):
+            state = _hh_step(*state, i_ext[..., k], dt, HH_PARAMS)
+            v[..., k + 1], m[..., k + 1], h[..., k + 1], n[..., k + 1] = state
     if not np.all(np.isfinite(v)):
-        raise FloatingPointError("The simulated potential became NaN or infinite; try a smaller `dt`.")
+        raise FloatingPointError(
+            "The simulated potential became NaN or infinite; `current` must stay within the "
+            f"physiological range (tens of µA/cm²), got a maximum |current| of {np.max(np.abs(i_ext)):.3g}."
+        )
     return HHTrace(time=np.arange(n_steps + 1) * dt, v=v, m=m, h=h, n=n)
 
 
@@ -357,7 +341,7 @@ def spike_times(time: Any, v: Any, *, threshold: float = 0.0) -> np.ndarray:
     v = as_array("v", v, ndim=1, shape_hint="(n_points,)")
     if time.shape != v.shape:
         raise ValueError(f"`time` and `v` must have the same length; got {time.shape[0]} and {v.shape[0]}.")
-    threshold = _check_real("threshold", threshold)
+    threshold = check_real("threshold", threshold)
     k = np.flatnonzero((v[:-1] < threshold) & (v[1:] >= threshold))
     frac = (threshold - v[k]) / (v[k + 1] - v[k])
     return time[k] + frac * (time[k + 1] - time[k])
@@ -401,7 +385,6 @@ def _check_lif_potentials(v_reset: float, v_threshold: float) -> None:
         )
 
 
-# --8<-- [start:lif]
 def lif(
     current: Any,
     *,
@@ -474,12 +457,13 @@ def lif(
     dt = check_positive_float("dt", dt)
     tau_m = check_positive_float("tau_m", tau_m)
     resistance = check_positive_float("resistance", resistance)
-    v_rest = _check_real("v_rest", v_rest)
-    v_reset = _check_real("v_reset", v_reset)
-    v_threshold = _check_real("v_threshold", v_threshold)
-    refractory = _check_nonnegative_float("refractory", refractory)
+    v_rest = check_real("v_rest", v_rest)
+    v_reset = check_real("v_reset", v_reset)
+    v_threshold = check_real("v_threshold", v_threshold)
+    refractory = check_nonnegative_float("refractory", refractory)
     _check_lif_potentials(v_reset, v_threshold)
 
+    # --8<-- [start:lif-loop]
     n_steps = i_ext.shape[-1]
     decay = np.exp(-dt / tau_m)
     n_ref = int(round(refractory / dt))
@@ -495,11 +479,10 @@ def lif(
         spikes[..., k + 1] = fired
         v[..., k + 1] = np.where(fired, v_reset, v_next)
         hold = np.where(fired, n_ref, np.maximum(hold - 1, 0))
+    # --8<-- [end:lif-loop]
     return LIFTrace(time=np.arange(n_steps + 1) * dt, v=v, spikes=spikes)
-# --8<-- [end:lif]
 
 
-# --8<-- [start:lif-theory]
 def lif_rate_theory(
     current: Any,
     *,
@@ -517,7 +500,7 @@ def lif_rate_theory(
     current : array_like
         Constant injected current in nA, any shape.
     tau_m, v_rest, v_reset, v_threshold, resistance, refractory
-        As in :func:`lif` (ms, mV, MΩ).
+        As in `lif` (ms, mV, MΩ).
 
     Returns
     -------
@@ -528,7 +511,7 @@ def lif_rate_theory(
     Raises
     ------
     TypeError, ValueError
-        For the same parameter problems as :func:`lif`.
+        For the same parameter problems as `lif`.
 
     Notes
     -----
@@ -551,15 +534,16 @@ def lif_rate_theory(
     i_ext = as_array("current", current, ndim=np.ndim(current), shape_hint="(any shape)")
     tau_m = check_positive_float("tau_m", tau_m)
     resistance = check_positive_float("resistance", resistance)
-    v_rest = _check_real("v_rest", v_rest)
-    v_reset = _check_real("v_reset", v_reset)
-    v_threshold = _check_real("v_threshold", v_threshold)
-    refractory = _check_nonnegative_float("refractory", refractory)
+    v_rest = check_real("v_rest", v_rest)
+    v_reset = check_real("v_reset", v_reset)
+    v_threshold = check_real("v_threshold", v_threshold)
+    refractory = check_nonnegative_float("refractory", refractory)
     _check_lif_potentials(v_reset, v_threshold)
 
+    # --8<-- [start:lif-theory]
     v_inf = v_rest + resistance * i_ext
     above = v_inf > v_threshold
     safe = np.where(above, v_inf, v_threshold + 1.0)  # avoid log of <= 0 below threshold
     period_ms = refractory + tau_m * np.log((safe - v_reset) / (safe - v_threshold))
     return np.where(above, 1000.0 / period_ms, 0.0)
-# --8<-- [end:lif-theory]
+    # --8<-- [end:lif-theory]

@@ -120,9 +120,10 @@ def init_params(
 # --8<-- [end:init]
 
 
+# --8<-- [start:cache]
 @dataclass(frozen=True)
 class ForwardCache:
-    """What the forward pass remembers for the backward pass.
+    r"""What the forward pass remembers for the backward pass.
 
     Attributes
     ----------
@@ -133,7 +134,7 @@ class ForwardCache:
     a_h : ndarray of shape (n_samples, hidden_size)
         Hidden activations $a^{(1)} = f(z^{(1)})$.
     y_pred : ndarray of shape (n_samples, output_size)
-        The network's output $\\hat y$.
+        The network's output $\hat y$.
     activation : str
         Name of the hidden activation $f$.
     """
@@ -143,6 +144,7 @@ class ForwardCache:
     a_h: np.ndarray
     y_pred: np.ndarray
     activation: str
+# --8<-- [end:cache]
 
 
 def _check_params(params: Any) -> Params:

@@ -36,6 +36,7 @@ ARTICLE = {"hidden_size": 3, "activation": "relu", "learning_rate": 0.01, "epoch
 RECOMMENDED = {"hidden_size": 8, "activation": "tanh", "learning_rate": 0.1, "epochs": 1000}
 
 
+# --8<-- [start:trial]
 def margin(y_pred: np.ndarray) -> float:
     """Smallest signed distance from 0.5 on the correct side; > 0 means XOR is solved.
 
@@ -53,13 +54,11 @@ def dead_units(params: dict[str, np.ndarray]) -> int:
 
 
 def xor_trial(*, hidden_size: int, activation: str, learning_rate: float, epochs: int, seed: int) -> dict[str, Any]:
-    """Train once on XOR from seed `seed`; report the outcome as plain numbers.
+    """Train once on XOR from seed `seed`; a diverged run counts as a failure.
 
-    Returns a dict with ``solved`` (bool), ``diverged`` (bool), ``final_loss``
-    (float, None if diverged, so the result stays valid JSON), ``margin``
-    (float, None if diverged),
-    ``dead_init`` and ``dead_end`` (ints; ``dead_end`` is -1 if diverged) and
-    ``params`` (the trained parameters, or None if diverged).
+    Returns ``solved``, ``diverged``, ``final_loss`` and ``margin`` (None if
+    diverged, so the result stays valid JSON), ``dead_init``, ``dead_end``
+    (-1 if diverged) and the trained ``params`` (None if diverged).
     """
     start = init_params(2, hidden_size, 1, activation=activation, rng=seed)
     dead_init = dead_units(start) if activation == "relu" else 0
@@ -82,6 +81,7 @@ def xor_trial(*, hidden_size: int, activation: str, learning_rate: float, epochs
         "dead_end": dead_units(result.params) if activation == "relu" else 0,
         "params": result.params,
     }
+# --8<-- [end:trial]
 
 
 def run(*, seeds: int = 100, extra_epochs: int = 1000) -> dict[str, Any]:

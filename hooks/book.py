@@ -6,13 +6,14 @@
   when the KaTeX assets have not been installed.
 * ``on_page_markdown``: start every page (in every language) with fresh
   markdown-exec sessions, and tell ``nnbook`` which language is being built.
-* ``on_post_page``: make the home pages' language links relative.
+* ``on_post_page``: relative language links; ``<link rel=alternate>`` at the language roots.
 * ``on_post_build``: copy KaTeX from ``node_modules`` into the site, so the
   site serves its own maths assets and makes no request to another host.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -75,23 +76,34 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, AR
     return markdown
 
 
-def on_post_page(output, page, config):  # noqa: ANN001, ANN201, ARG001
-    """Make the language links of the two home pages relative.
+_ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="(en|zh)">')
+_SWITCH_LINK = re.compile(r'href="(/|/zh/)" hreflang="(en|zh)"')
 
-    mkdocs-static-i18n links the home pages as ``/`` and ``/zh/``, which break
-    when the site is served from a sub-path (as project sites are). Every
-    other page already gets relative links.
+
+def on_post_page(output, page, config):  # noqa: ANN001, ANN201, ARG001
+    """Make the language links relative and point ``<link rel=alternate>`` at the language roots.
+
+    * mkdocs-static-i18n links the two home pages as ``/`` and ``/zh/``, which
+      break when the site is served from a sub-path; make them relative.
+    * Material's JavaScript reads ``<link rel="alternate">`` as the root of
+      each language and fetches ``sitemap.xml`` from there; pointing it at the
+      page itself (as the plugin does) makes the browser request a
+      ``sitemap.xml`` that does not exist. The visible switch links (``<a
+      hreflang>``) keep pointing at the same page in the other language.
     """
-    if page.url not in ("", "zh/"):
-        return output
-    root = "./" if page.url == "" else "../"
-    for lang_path, lang in (("/", "en"), ("/zh/", "zh")):
-        relative = root + lang_path.lstrip("/")
-        output = output.replace(f'href="{lang_path}" hreflang="{lang}"', f'href="{relative}" hreflang="{lang}"')
-    return output
+    depth = page.url.count("/")
+    root = "../" * depth if depth else "./"
+    output = _SWITCH_LINK.sub(lambda m: f'href="{root}{m[1].lstrip("/")}" hreflang="{m[2]}"', output)
+    language_root = {"en": root, "zh": root + "zh/"}
+    return _ALTERNATE_LINK.sub(lambda m: f'<link rel="alternate" href="{language_root[m[1]]}" hreflang="{m[1]}">', output)
 
 
 def on_post_build(config):  # noqa: ANN001, ANN201
+    site = Path(config["site_dir"])
+    # Material's language selector fetches sitemap.xml from each language's
+    # root; only the default language gets one, so give Chinese the same file.
+    if (site / "sitemap.xml").exists() and (site / "zh").is_dir() and not (site / "zh" / "sitemap.xml").exists():
+        shutil.copyfile(site / "sitemap.xml", site / "zh" / "sitemap.xml")
     target = Path(config["site_dir"]) / "assets" / "katex"
     if not target.exists():
         shutil.copytree(KATEX_DIST, target, ignore=shutil.ignore_patterns("*.mjs", "katex.js", "katex.css", "*.ttf", "*.woff"))

@@ -70,7 +70,8 @@ def relu(z: np.ndarray) -> np.ndarray:
 
 def relu_derivative(z: np.ndarray) -> np.ndarray:
     r"""$\mathrm{relu}'(z) = 1$ if $z > 0$ else $0$ (we take $0$ at the kink $z = 0$)."""
-    return (np.asarray(z) > 0).astype(np.float64)
+    z = np.asarray(z)
+    return (z > 0).astype(z.dtype if z.dtype.kind == "f" else np.float64)
 # --8<-- [end:relu]
 
 
@@ -89,7 +90,9 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
         Values in $[0, 1]$. Computed as $\tfrac12(1 + \tanh(z/2))$, the same
         function, which never overflows for large $|z|$.
     """
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
+    z = np.asarray(z)
+    half = z.dtype.type(0.5) if z.dtype.kind == "f" else 0.5
+    return half * (1 + np.tanh(half * z))
 
 
 def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
@@ -113,12 +116,14 @@ def tanh_derivative(z: np.ndarray) -> np.ndarray:
 
 def identity(z: np.ndarray) -> np.ndarray:
     """The identity $f(z) = z$, used for a linear output layer."""
-    return np.asarray(z, dtype=np.float64)
+    z = np.asarray(z)
+    return z if z.dtype.kind == "f" else z.astype(np.float64)
 
 
 def identity_derivative(z: np.ndarray) -> np.ndarray:
     """$f'(z) = 1$."""
-    return np.ones_like(z, dtype=np.float64)
+    z = np.asarray(z)
+    return np.ones_like(z, dtype=z.dtype if z.dtype.kind == "f" else np.float64)
 
 
 # --8<-- [start:table]

@@ -34,16 +34,18 @@ def _describe(value: Any) -> str:
     return f"{value!r} of type {type(value).__name__}"
 
 
-def as_array(name: str, value: Any, *, ndim: int, shape_hint: str) -> np.ndarray:
-    """Return `value` as a finite float64 array with `ndim` dimensions.
+def as_array(name: str, value: Any, *, ndim: int, shape_hint: str, dtype: Any = np.float64) -> np.ndarray:
+    """Return `value` as a finite floating-point array with `ndim` dimensions.
 
     ``shape_hint`` is the shape as a reader would write it, for example
-    ``"(n_samples, input_size)"``; it appears in the error message.
+    ``"(n_samples, input_size)"``; it appears in the error message. The array
+    is converted to `dtype` (float64 by default), without a copy when it
+    already has that dtype.
     """
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"`{name}` must be an array of numbers with shape {shape_hint}; got {_describe(value)}.")
     try:
-        array = np.asarray(value, dtype=np.float64)
+        array = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError) as error:
         raise TypeError(
             f"`{name}` must be an array of numbers with shape {shape_hint}; got {_describe(value)}."

@@ -218,10 +218,11 @@ def _backward(d_out: np.ndarray, cache: MLPCache, Ws: list[np.ndarray]) -> tuple
 
 
 def _check_inputs(x: Any, Ws: list[np.ndarray]) -> np.ndarray:
-    x = as_array("x", x, ndim=2, shape_hint=f"(n_samples, {Ws[0].shape[0]})")
+    dtype = Ws[0].dtype if Ws[0].dtype.kind == "f" else np.float64
+    x = as_array("x", x, ndim=2, shape_hint=f"(n_samples, {Ws[0].shape[0]})", dtype=dtype)
     if x.shape[1] != Ws[0].shape[0]:
         raise ValueError(f"`x` must have shape (n_samples, {Ws[0].shape[0]}) to match `params['W1']`; got {x.shape}.")
-    return x.astype(Ws[0].dtype, copy=False)
+    return x
 
 
 def _check_target(target: Any, n_samples: int, n_out: int, loss: str) -> np.ndarray:
@@ -271,7 +272,20 @@ def forward(x: np.ndarray, params: Params, *, activation: str = "relu") -> tuple
 
 
 def loss_value(output: np.ndarray, y: np.ndarray, *, loss: str) -> float:
-    """The loss of a network output: ``"mse"`` against targets (N, m) or ``"cross_entropy"`` against labels (N,)."""
+    """The loss of a network output.
+
+    Parameters
+    ----------
+    output : ndarray of shape (n_samples, n_outputs)
+        The network's linear output (logits for cross-entropy).
+    y : ndarray
+        Targets (n_samples, n_outputs) for ``"mse"``, labels (n_samples,) for ``"cross_entropy"``.
+    loss : {"mse", "cross_entropy"}
+
+    Returns
+    -------
+    float
+    """
     output = as_array("output", output, ndim=2, shape_hint="(n_samples, n_outputs)")
     return _loss_and_output_grad(output, _check_target(y, *output.shape, loss), loss)[0]
 
@@ -339,19 +353,55 @@ def loss_and_gradients(
 
 
 def predict_proba(x: np.ndarray, params: Params, *, activation: str = "relu") -> np.ndarray:
-    """Softmax class probabilities, shape (n_samples, n_classes)."""
+    """Softmax class probabilities, shape (n_samples, n_classes).
+
+    Parameters
+    ----------
+    x : ndarray of shape (n_samples, n_0)
+        Inputs.
+    params : dict of str to ndarray
+        The network.
+    activation : str, default "relu"
+        Hidden activation.
+    """
     output, _ = forward(x, params, activation=activation)
     return np.exp(_log_softmax(output))
 
 
 def predict(x: np.ndarray, params: Params, *, activation: str = "relu") -> np.ndarray:
-    """The most probable class of every sample, shape (n_samples,)."""
+    """The most probable class of every sample, shape (n_samples,).
+
+    Parameters
+    ----------
+    x : ndarray of shape (n_samples, n_0)
+        Inputs.
+    params : dict of str to ndarray
+        The network.
+    activation : str, default "relu"
+        Hidden activation.
+    """
     output, _ = forward(x, params, activation=activation)
     return np.argmax(output, axis=1)
 
 
 def accuracy(x: np.ndarray, labels: np.ndarray, params: Params, *, activation: str = "relu") -> float:
     """Fraction of samples whose predicted class equals `labels`.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n_samples, n_0)
+        Inputs.
+    labels : ndarray of shape (n_samples,)
+        True classes.
+    params : dict of str to ndarray
+        The network.
+    activation : str, default "relu"
+        Hidden activation.
+
+    Returns
+    -------
+    float
+        Accuracy in [0, 1].
 
     Examples
     --------
@@ -388,28 +438,27 @@ def _sgd_epochs(x, y, Ws, bs, *, activation, loss, learning_rate, epochs, batch_
     losses = np.empty(epochs)
     for epoch in range(epochs):
         order = gen.permutation(n)
-        xs, ys = x[order], y[order]  # one copy per epoch; batches below are views
         total = 0.0
         for start in range(0, n, batch_size):
-            xb, yb = xs[start : start + batch_size], ys[start : start + batch_size]
+            batch = order[start : start + batch_size]
+            xb, yb = x[batch], y[batch]  # gather one batch: small, cache-friendly copies
             cache = _forward(xb, Ws, bs, activation)
             value, d_out = _loss_and_output_grad(cache.output, yb, loss)
-            gWs, gbs = _backward(d_out, cache, Ws)
+            d_out *= learning_rate  # backprop is linear in d_out: every gradient comes out times eta
+            steps_W, steps_b = _backward(d_out, cache, Ws)
             for l in range(len(Ws)):
                 if weight_decay:
-                    gWs[l] += weight_decay * Ws[l]  # L2 penalty on the weights, not the biases
+                    steps_W[l] += (learning_rate * weight_decay) * Ws[l]  # L2 on the weights, not the biases
                 if momentum:
                     vWs[l] *= momentum
-                    vWs[l] -= learning_rate * gWs[l]
+                    vWs[l] -= steps_W[l]
                     vbs[l] *= momentum
-                    vbs[l] -= learning_rate * gbs[l]
+                    vbs[l] -= steps_b[l]
                     Ws[l] += vWs[l]
                     bs[l] += vbs[l]
                 else:
-                    gWs[l] *= learning_rate  # scale the fresh gradient in place: no temporary
-                    gbs[l] *= learning_rate
-                    Ws[l] -= gWs[l]
-                    bs[l] -= gbs[l]
+                    Ws[l] -= steps_W[l]
+                    bs[l] -= steps_b[l]
             total += value * xb.shape[0]
         losses[epoch] = total / n
         if not np.isfinite(losses[epoch]):
@@ -491,7 +540,7 @@ def train_sgd(
     dt = _check_dtype(dtype or Ws[0].dtype)
     Ws = [W.astype(dt, copy=True) for W in Ws]
     bs = [b.astype(dt, copy=True) for b in bs]
-    x = _check_inputs(x, Ws).astype(dt, copy=False)
+    x = _check_inputs(x, Ws)
     target = _check_target(y, x.shape[0], Ws[-1].shape[1], loss)
     check_same_n_samples("x", x, "y", target)
     if loss == "mse":

@@ -98,3 +98,23 @@ def test_figures_and_images_have_text_alternatives(built_site: Path, lang: str) 
             assert re.search(r'aria-label="[^"]+"', svg), f"{lang}/{name}: figure without alt text"
         for img in re.findall(r"<img\b[^>]*>", html):
             assert re.search(r'alt="[^"]+"', img), f"{lang}/{name}: image without alt text: {img[:80]}"
+
+
+def test_two_builds_give_the_same_pages(built_site: Path, tmp_path: Path) -> None:
+    """Fixed seeds, no timestamps, cached experiments identical to fresh ones: rebuilding changes nothing."""
+    import os
+    import subprocess
+    import sys
+
+    again = tmp_path / "again"
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(again)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=True,
+        capture_output=True,
+    )
+    first = sorted(p.relative_to(built_site) for p in built_site.rglob("*.html"))
+    assert first == sorted(p.relative_to(again) for p in again.rglob("*.html"))
+    changed = [str(rel) for rel in first if (built_site / rel).read_bytes() != (again / rel).read_bytes()]
+    assert changed == []

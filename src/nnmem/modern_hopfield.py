@@ -7,13 +7,14 @@ Two families are implemented.
   interaction function $F$ (a polynomial $F(x) = x^n$ for $n \ge 2$, or
   $F(x) = e^{x}$) stores far more than the $0.138N$ patterns of the classical
   network ($n = 2$ recovers it).
-* **Continuous modern Hopfield network** (Ramsauer et al. 2021) with the update
-
-  $$\xi^\text{new} = X^\top \operatorname{softmax}(\beta X \xi),$$
-
-  where the rows of $X$ (shape ``(p, N)``) are the stored patterns. This is
-  exactly softmax attention with queries $\xi$, keys and values $X$ and
+* **Continuous modern Hopfield network** (Ramsauer et al. 2021), whose update
+  is exactly softmax attention with queries $\xi$, keys and values $X$ and
   scale $\beta$.
+
+The continuous update, with the stored patterns as the rows of $X$ (shape
+``(p, N)``), is
+
+$$\xi^\text{new} = X^\top \operatorname{softmax}(\beta X \xi).$$
 
 References
 ----------

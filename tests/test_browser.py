@@ -1,0 +1,237 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright.
+
+Run against the strictly built site served on 127.0.0.1. Without Chromium
+these tests skip with a message, except under CI (``CI=true``), where a
+missing browser is a failure. Never `playwright install`: the browser is the
+system's ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = sorted(p.stem for p in (ROOT / "docs").glob("*.md") if not p.name.endswith(".zh.md"))
+LANGS = ("en", "zh")
+
+pytestmark = pytest.mark.docs
+
+
+def page_path(lang: str, name: str) -> str:
+    return ("" if lang == "en" else "zh/") + ("" if name == "index" else f"{name}/")
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM}; install Debian's `chromium` package to run the browser tests."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+        )
+        yield b
+        b.close()
+
+
+class Visit:
+    """One page load with everything the checks need recorded."""
+
+    def __init__(self, browser: Any, url: str, *, scheme: str = "light", width: int = 1280, height: int = 900) -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.console_errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        self.page.on("response", lambda r: r.status >= 400 and self.console_errors.append(f"HTTP {r.status} {r.url}"))
+        self.page.goto(url, wait_until="load")
+        self.page.wait_for_function("document.querySelectorAll('.arithmatex').length === 0 || document.querySelectorAll('.katex').length > 0")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="session")
+def visits(browser: Any, site_url: str) -> Iterator[dict[tuple[str, str], dict[str, Any]]]:
+    """Load every page in both languages once and record what the checks below need."""
+    results: dict[tuple[str, str], dict[str, Any]] = {}
+    axe_source = AXE.read_text(encoding="utf-8")
+    for lang in LANGS:
+        for name in PAGES:
+            v = Visit(browser, site_url + page_path(lang, name))
+            info = v.page.evaluate(
+                """() => {
+                  const article = document.querySelector('article');
+                  const clone = article.cloneNode(true);
+                  clone.querySelectorAll('pre, code, .katex, script, .md-annotation').forEach(e => e.remove());
+                  return {
+                    visibleText: clone.innerText,
+                    mathSource: document.querySelectorAll('.arithmatex').length,
+                    mathRendered: document.querySelectorAll('.arithmatex .katex').length,
+                    katexErrors: document.querySelectorAll('.katex-error').length,
+                    figures: Array.from(document.querySelectorAll('figure.nnbook-figure svg')).map(s => s.getAttribute('aria-label') || ''),
+                    images: Array.from(document.querySelectorAll('article img')).map(i => i.getAttribute('alt') || ''),
+                    navText: Array.from(document.querySelectorAll('.md-nav--primary .md-nav__link')).map(a => a.innerText.trim()).filter(Boolean),
+                    lang: document.documentElement.lang,
+                    switchLinks: Array.from(document.querySelectorAll('a.md-select__link[hreflang]')).map(a => [a.hreflang, a.href]),
+                  };
+                }"""
+            )
+            v.page.add_script_tag(content=axe_source)
+            axe = v.page.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+            )
+            info.update(requests=list(v.requests), console_errors=list(v.console_errors), axe=axe)
+            results[(lang, name)] = info
+            v.close()
+    yield results
+
+
+CASES = [(lang, name) for lang in LANGS for name in PAGES]
+IDS = [f"{lang}-{name}" for lang, name in CASES]
+
+
+@pytest.mark.parametrize(("lang", "name"), CASES, ids=IDS)
+def test_no_other_host_and_no_console_errors(visits: dict, site_url: str, lang: str, name: str) -> None:
+    info = visits[(lang, name)]
+    assert [u for u in info["requests"] if not u.startswith(site_url) and not u.startswith("data:")] == []
+    assert info["console_errors"] == []
+
+
+@pytest.mark.parametrize(("lang", "name"), CASES, ids=IDS)
+def test_every_equation_is_rendered(visits: dict, lang: str, name: str) -> None:
+    info = visits[(lang, name)]
+    assert info["mathRendered"] == info["mathSource"]
+    assert info["katexErrors"] == 0
+    leftovers = re.findall(r"\$\$|\\\(|\\\[", info["visibleText"])
+    assert leftovers == [], f"raw TeX delimiters left in the visible text of {lang}/{name}"
+
+
+@pytest.mark.parametrize(("lang", "name"), CASES, ids=IDS)
+def test_outputs_figures_and_text_alternatives(visits: dict, lang: str, name: str) -> None:
+    info = visits[(lang, name)]
+    assert "Traceback (most recent call last)" not in info["visibleText"]
+    source = (ROOT / "docs" / (f"{name}.md" if lang == "en" else f"{name}.zh.md")).read_text(encoding="utf-8")
+    assert len(info["figures"]) >= source.count("print(svg(")
+    assert all(label.strip() for label in info["figures"]), "a figure has no text alternative"
+    assert all(alt.strip() for alt in info["images"]), "an image has no alt text"
+
+
+@pytest.mark.parametrize(("lang", "name"), CASES, ids=IDS)
+def test_no_serious_accessibility_violations(visits: dict, lang: str, name: str) -> None:
+    assert visits[(lang, name)]["axe"] == []
+
+
+@pytest.mark.parametrize(("lang", "name"), CASES, ids=IDS)
+def test_navigation_and_language_switch(visits: dict, site_url: str, lang: str, name: str) -> None:
+    info = visits[(lang, name)]
+    assert info["lang"] == lang
+    other = "zh" if lang == "en" else "en"
+    links = dict(info["switchLinks"])
+    assert links[other] == site_url + page_path(other, name)
+    han = re.compile(r"[\u4e00-\u9fff]")
+    if lang == "zh":
+        untranslated = [t for t in info["navText"] if not han.search(t) and t not in {"API 参考"}]
+        assert untranslated == [], f"English navigation items on a Chinese page: {untranslated}"
+    else:
+        assert not any(han.search(t) for t in info["navText"])
+
+
+def test_clicking_the_language_switch_keeps_the_page(browser: Any, site_url: str) -> None:
+    for start, target in (("backprop", "zh"), ("training", "en")):
+        lang = "zh" if target == "en" else "en"
+        v = Visit(browser, site_url + page_path(lang, start))
+        v.page.hover(".md-header__option .md-select")
+        v.page.click(f'a.md-select__link[hreflang="{target}"]')
+        v.page.wait_for_load_state("networkidle")
+        assert v.page.url == site_url + page_path(target, start)
+        v.close()
+
+
+SEARCHES = [
+    ("zh", "反向传播", "zh/backprop/"),
+    ("zh", "梯度", None),
+    ("zh", "霍普菲尔德", "zh/hopfield/"),
+    ("en", "backpropagation", "backprop/"),
+    ("en", "Hopfield", "hopfield/"),
+]
+
+
+@pytest.mark.parametrize(("lang", "query", "expected"), SEARCHES, ids=[q for _, q, _ in SEARCHES])
+def test_search_finds_the_right_pages_first(browser: Any, site_url: str, lang: str, query: str, expected: str | None) -> None:
+    v = Visit(browser, site_url + page_path(lang, "index"))
+    v.page.click("label.md-search__icon, .md-search__input")
+    v.page.fill("input.md-search__input", query)
+    v.page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    hrefs = v.page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    v.close()
+    assert hrefs, f"no results for {query!r}"
+    prefix = site_url + ("zh/" if lang == "zh" else "")
+    in_language = [h for h in hrefs if h.startswith(prefix) and (lang == "zh" or "/zh/" not in h)]
+    assert in_language, f"no {lang} results for {query!r}: {hrefs[:5]}"
+    if expected is not None:
+        assert in_language[0].split("#")[0] == site_url + expected, f"{query!r}: first result {in_language[0]}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", ["index", "backprop", "hopfield"])
+def test_both_colour_schemes_are_readable(browser: Any, site_url: str, scheme: str, name: str) -> None:
+    v = Visit(browser, site_url + page_path("zh", name), scheme=scheme)
+    v.page.evaluate(
+        """scheme => { const s = scheme === 'dark' ? 'slate' : 'default';
+                     document.body.setAttribute('data-md-color-scheme', s); }""",
+        scheme,
+    )
+    v.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    contrast = v.page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['color-contrast']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.nodes.length)"
+    )
+    v.close()
+    assert contrast == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ["index", "forward", "backprop", "training", "hopfield", "notation"])
+def test_phone_width_has_no_horizontal_scrolling(browser: Any, site_url: str, lang: str, name: str) -> None:
+    v = Visit(browser, site_url + page_path(lang, name), width=375, height=740)
+    widths = v.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    v.close()
+    assert widths[0] <= widths[1], f"{lang}/{name}: page is {widths[0]} px wide in a {widths[1]} px viewport"

@@ -127,3 +127,16 @@ def test_retrieval_breaks_down_above_the_critical_load() -> None:
 def test_errors(call, error, match) -> None:  # noqa: ANN001
     with pytest.raises(error, match=match):
         call()
+
+
+def test_ties_survive_floating_point_rounding() -> None:
+    """Fields that are zero in exact arithmetic keep the neuron's state, even when rounding makes them +-1e-17."""
+    rng = np.random.default_rng(3)
+    xi = rng.choice([-1.0, 1.0], size=(4, 101))
+    W = store(xi)
+    s = rng.choice([-1.0, 1.0], size=101)
+    exact = np.rint((s @ xi.T) @ xi - 4 * s).astype(int)  # N * h in integers (zero diagonal removes p * s_i)
+    ties = np.flatnonzero(exact == 0)
+    assert ties.size > 0  # the seed gives some exact ties
+    after = update_sync(W, s[None])[0]
+    np.testing.assert_array_equal(after[ties], s[ties])

@@ -11,8 +11,12 @@ The energy $E(s) = -\tfrac12 s^\top W s$ never increases under asynchronous
 updates, so the dynamics settle in a local minimum: ideally the stored pattern
 closest to the cue.
 
-Ties: when $h_i = 0$ exactly, the neuron keeps its current state. This keeps
-the dynamics deterministic and the energy argument intact.
+Ties: when $h_i = 0$, the neuron keeps its current state. This keeps the
+dynamics deterministic and the energy argument intact. A field that is zero
+in exact arithmetic (common with an even number of patterns, since the
+fields are multiples of $1/N$) may come out of floating point as $\pm 10^{-17}$,
+so "zero" means $|h_i| \le 10^{-12} \max_i \sum_j |w_{ij}|$, far below the
+smallest non-zero field of Hebbian weights.
 
 References
 ----------
@@ -144,8 +148,13 @@ def energy(W: np.ndarray, state: np.ndarray) -> np.ndarray | float:
     return float(e) if s.ndim == 1 else e
 
 
-def _sign_keep_ties(field: np.ndarray, current: np.ndarray) -> np.ndarray:
-    return np.where(field > 0, 1.0, np.where(field < 0, -1.0, current))
+def _tie_tolerance(W: np.ndarray) -> float:
+    """Fields smaller than this are zero up to rounding (see the module notes on ties)."""
+    return 1e-12 * float(np.abs(W).sum(axis=1).max(initial=0.0))
+
+
+def _sign_keep_ties(field: np.ndarray, current: np.ndarray, tol: float) -> np.ndarray:
+    return np.where(field > tol, 1.0, np.where(field < -tol, -1.0, current))
 
 
 # --8<-- [start:async]
@@ -174,9 +183,10 @@ def update_async(W: np.ndarray, state: np.ndarray, *, rng: Any = None) -> np.nda
     W = _check_weights(W)
     s = _check_state("state", state, W.shape[0], batch=False).copy()
     order = make_rng(rng).permutation(W.shape[0])
+    tol = _tie_tolerance(W)
     for i in order:
         field = s @ W[:, i]  # h_i for every state in the batch
-        s[..., i] = _sign_keep_ties(field, s[..., i])
+        s[..., i] = _sign_keep_ties(field, s[..., i], tol)
     return s
 # --8<-- [end:async]
 
@@ -208,7 +218,7 @@ def update_sync(W: np.ndarray, states: np.ndarray) -> np.ndarray:
     """
     W = _check_weights(W)
     s = _check_state("states", states, W.shape[0], batch=True)
-    return _sign_keep_ties(s @ W, s)  # W is symmetric, so s @ W = (W s^T)^T
+    return _sign_keep_ties(s @ W, s, _tie_tolerance(W))  # W is symmetric, so s @ W = (W s^T)^T
 # --8<-- [end:sync]
 
 

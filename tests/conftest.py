@@ -9,6 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
+
+# The package's matrices are small; extra BLAS threads only wait on each other.
+threadpool_limits(limits=1)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -37,6 +37,7 @@ def build_tiny_site(
         extra_css=[],
         watch=[str(ROOT / "src")],
     )
+    config["theme"]["custom_dir"] = str(ROOT / "overrides")
     search = next(p for p in config["plugins"] if isinstance(p, dict) and "search" in p)
     search["search"]["jieba_dict_user"] = str(ROOT / "docs_src" / "jieba_user_dict.txt")
     for plugin in config["plugins"]:

@@ -7,7 +7,8 @@ infinity (JSON has no such numbers): return ``None`` for a missing value. :func:
 result by a hash of
 
 * the experiment's source file,
-* every source file of the installed ``nnmem`` package and of ``nnbook``,
+* every source file of the installed ``nnmem`` package and of ``nnbook``
+  (experiments included, since one experiment may import another),
 * the keyword arguments, and the numpy version,
 
 and keeps it in memory for the rest of the process and on disk under
@@ -48,8 +49,8 @@ def _source_files() -> list[Path]:
 
     package_dir = Path(nnmem.__file__).resolve().parent
     book_dir = Path(__file__).resolve().parent
-    files = sorted(package_dir.rglob("*.py")) + [book_dir / "__init__.py", book_dir / "cache.py"]
-    return files
+    # all of nnbook, experiments included: an experiment may import another one
+    return sorted(package_dir.rglob("*.py")) + sorted(book_dir.rglob("*.py"))
 
 
 def fingerprint(name: str, kwargs: dict[str, Any]) -> str:

@@ -18,9 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-pytest.importorskip("playwright", reason="the browser tests need the playwright package (not yet in the lock)")
 
 import pytest
 

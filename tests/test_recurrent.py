@@ -1,0 +1,195 @@
+"""Tests of nnmem.recurrent: BPTT against central differences, clipping, the task, validation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnmem import TrainingDivergedError
+from nnmem.gradcheck import check_gradients
+from nnmem.recurrent import (
+    accuracy,
+    cell_type,
+    clip_by_global_norm,
+    delayed_recall,
+    forward,
+    hidden_gradient_norms,
+    init_params,
+    loss_and_gradients,
+    predict,
+    train,
+)
+
+
+def _perturbed(cell: str, seed: int = 0, *, n_in: int = 3, n_hidden: int = 4, n_out: int = 3) -> dict:
+    # move away from the symmetric start (zero biases) so every term of the gradient is exercised
+    p = init_params(n_in, n_hidden, n_out, cell=cell, rng=seed)
+    gen = np.random.default_rng(seed + 100)
+    return {k: v + 0.3 * gen.normal(size=v.shape) for k, v in p.items()}
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_bptt_matches_central_differences(cell, seed):
+    gen = np.random.default_rng(seed)
+    x = gen.normal(size=(4, 5, 3))  # 4 sequences of T = 5 steps
+    labels = np.array([0, 2, 1, 2])
+    p = _perturbed(cell, seed)
+    _, grads = loss_and_gradients(x, labels, p)
+    errors = check_gradients(lambda q: loss_and_gradients(x, labels, q)[0], grads, p)
+    assert max(errors.values()) < 1e-6, errors
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_hidden_gradient_norms_match_finite_differences_at_h0(cell):
+    # dL/dh_0: nudge h_0 through the bias trick x_1 W = h_0 W_hh is not available, so compare with
+    # the gradient of an equivalent network whose first input step carries h_0 through W_xh = W_hh.
+    p = _perturbed(cell, 3, n_in=2, n_hidden=3, n_out=2)
+    x = np.random.default_rng(4).normal(size=(1, 4, 2))
+    labels = np.array([1])
+    norms = hidden_gradient_norms(x, labels, p)
+    assert norms.shape == (5,) and np.all(norms > 0)
+    # the last entry is |dL/dh_T| = |(softmax - onehot) W_hy^T| for one sample
+    logits, _ = forward(x, p)
+    prob = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+    prob[0, 1] -= 1.0
+    assert norms[-1] == pytest.approx(np.linalg.norm(prob @ p["W_hy"].T))
+
+
+def test_forget_bias_orthogonality_and_shapes():
+    p = init_params(5, 6, 2, cell="lstm", rng=0)
+    assert {k: v.shape for k, v in p.items()} == {"W_x": (5, 24), "W_h": (6, 24), "b": (24,), "W_hy": (6, 2), "b_y": (2,)}
+    assert np.array_equal(p["b"], np.r_[np.zeros(6), np.ones(6), np.zeros(12)])
+    for k in range(4):
+        block = p["W_h"][:, 6 * k : 6 * (k + 1)]
+        assert np.allclose(block.T @ block, np.eye(6))
+    r = init_params(5, 6, 2, cell="rnn", rng=0)
+    assert np.allclose(r["W_hh"].T @ r["W_hh"], np.eye(6)) and cell_type(r) == "rnn" and cell_type(p) == "lstm"
+    logits, cache = forward(np.zeros((3, 7, 5)), p)
+    assert logits.shape == (3, 2) and cache.h.shape == (8, 3, 6) and cache.c.shape == (8, 3, 6)
+    assert cache.gates.shape == (7, 3, 24)
+    assert predict(np.zeros((3, 7, 5)), p).shape == (3,)
+
+
+def test_zero_input_rnn_stays_at_zero_and_lstm_cell_by_hand():
+    # RNN: h_t = tanh(0 + h_{t-1} W + 0) = 0 for every t when h_0 = 0 and b_h = 0
+    r = init_params(2, 3, 2, cell="rnn", rng=0)
+    _, cache = forward(np.zeros((1, 4, 2)), r)
+    assert np.all(cache.h == 0)
+    # LSTM with all weights zero and only biases: i = f = o = sigmoid(0) = 0.5, g = tanh(b_g)
+    p = {"W_x": np.zeros((1, 4)), "W_h": np.zeros((1, 4)), "b": np.array([0.0, 0.0, 0.0, 1.0]),
+         "W_hy": np.zeros((1, 2)), "b_y": np.zeros(2)}
+    _, cache = forward(np.zeros((1, 2, 1)), p)
+    g = np.tanh(1.0)
+    c1 = 0.5 * g  # f * 0 + i * g
+    c2 = 0.5 * c1 + 0.5 * g
+    assert cache.c[1, 0, 0] == pytest.approx(c1) and cache.c[2, 0, 0] == pytest.approx(c2)
+    assert cache.h[2, 0, 0] == pytest.approx(0.5 * np.tanh(c2))
+
+
+def test_clip_keeps_direction_and_caps_norm():
+    gen = np.random.default_rng(0)
+    grads = {"a": gen.normal(size=(3, 4)), "b": gen.normal(size=5)}
+    total = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+    clipped, norm = clip_by_global_norm(grads, 0.5)
+    assert norm == pytest.approx(total)
+    new_total = np.sqrt(sum(np.sum(g**2) for g in clipped.values()))
+    assert new_total == pytest.approx(0.5)
+    for k in grads:
+        assert np.allclose(clipped[k] * total / 0.5, grads[k])  # same direction
+    same, _ = clip_by_global_norm(grads, 10 * total)
+    assert all(np.array_equal(same[k], grads[k]) for k in grads)  # below the cap: untouched
+    zero, n0 = clip_by_global_norm({"a": np.zeros(3)}, 1.0)
+    assert n0 == 0.0 and np.all(zero["a"] == 0)
+
+
+def test_delayed_recall_layout():
+    x, y = delayed_recall(50, delay=7, n_distractors=3, noise=0.5, rng=1)
+    assert x.shape == (50, 8, 4) and y.shape == (50,) and set(np.unique(y)) <= {0, 1}
+    assert np.array_equal(x[:, 0, 0], 2.0 * y - 1.0)  # the bit, as -1 or +1
+    assert np.all(x[:, 1:, 0] == 0)  # signal channel silent during the delay
+    assert np.std(x[:, :, 1:]) == pytest.approx(0.5, rel=0.1)
+    x0, _ = delayed_recall(5, delay=2, n_distractors=0, rng=0)
+    assert x0.shape == (5, 3, 1)
+    again, y_again = delayed_recall(50, delay=7, n_distractors=3, noise=0.5, rng=1)
+    assert np.array_equal(again, x) and np.array_equal(y_again, y)
+
+
+def test_rnn_gradient_vanishes_faster_than_lstm_at_initialisation():
+    x, y = delayed_recall(128, delay=49, rng=0)  # T = 50 steps, noise on 4 channels
+    ratio = {}
+    for cell in ("rnn", "lstm"):
+        norms = hidden_gradient_norms(x, y, init_params(x.shape[2], 16, 2, cell=cell, rng=0))
+        ratio[cell] = norms[0] / norms[-1]
+    assert ratio["rnn"] < 1e-4 and ratio["rnn"] < ratio["lstm"] / 10
+
+
+def test_short_delay_is_learned_by_both():
+    x, y = delayed_recall(1000, delay=5, rng=0)
+    xt, yt = delayed_recall(300, delay=5, rng=1)
+    for cell in ("rnn", "lstm"):
+        res = train(x, y, params=init_params(x.shape[2], 8, 2, cell=cell, rng=0), iterations=150,
+                    batch_size=32, learning_rate=0.02, rng=0)
+        assert res.losses.shape == res.accuracies.shape == res.grad_norms.shape == (150,)
+        assert accuracy(xt, yt, res.params) > 0.95, cell
+
+
+def test_train_does_not_modify_params_and_sgd_runs():
+    x, y = delayed_recall(64, delay=3, rng=0)
+    p = init_params(x.shape[2], 4, 2, cell="rnn", rng=0)
+    before = {k: v.copy() for k, v in p.items()}
+    res = train(x, y, params=p, iterations=20, optimizer="sgd", learning_rate=0.1, max_norm=None, rng=0)
+    assert all(np.array_equal(p[k], before[k]) for k in p)
+    assert res.losses[-5:].mean() < res.losses[:5].mean()
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_divergence_is_reported():
+    x, y = delayed_recall(32, delay=3, rng=0)
+    p = init_params(x.shape[2], 4, 2, cell="rnn", rng=0)
+    p["W_hy"] = p["W_hy"] * 1e306
+    with pytest.raises(TrainingDivergedError, match="training loss became"):
+        train(x, y, params=p, iterations=3, optimizer="sgd", learning_rate=1e300, max_norm=None, rng=0)
+
+
+P_RNN = init_params(2, 3, 2, cell="rnn", rng=0)
+X_OK = np.zeros((4, 5, 2))
+Y_OK = np.array([0, 1, 0, 1])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: init_params(2, 3, 2, cell="gru"), ValueError, "`cell` must be one of"),
+        (lambda: init_params(0, 3, 2), ValueError, "`n_in` must be a positive integer"),
+        (lambda: init_params(2, 3, 2, forget_bias=np.inf), ValueError, "`forget_bias` must be a finite number"),
+        (lambda: forward(X_OK, {"W": np.ones(2)}), ValueError, r"`params` must have the keys"),
+        (lambda: forward(X_OK, [1, 2]), TypeError, "`params` must be a dict"),
+        (lambda: forward(X_OK, {**P_RNN, "W_hh": np.ones((3, 4))}), ValueError, r"`params\['W_hh'\]` must have shape \(3, 3\)"),
+        (lambda: forward(X_OK, {**P_RNN, "b_h": np.array([np.nan, 0, 0])}), ValueError, "must contain only finite numbers"),
+        (lambda: forward(np.zeros((4, 5)), P_RNN), ValueError, r"`x` must have shape \(n_samples, T, 2\)"),
+        (lambda: forward(np.zeros((4, 5, 3)), P_RNN), ValueError, "to match the input weights"),
+        (lambda: forward(np.zeros((4, 0, 2)), P_RNN), ValueError, "at least one sample and one time step"),
+        (lambda: forward(np.full((4, 5, 2), np.nan), P_RNN), ValueError, "`x` must contain only finite numbers"),
+        (lambda: loss_and_gradients(X_OK, np.array([0, 1, 2, 0]), P_RNN), ValueError, r"`labels` must be in \[0, 1\]"),
+        (lambda: loss_and_gradients(X_OK, np.array([0, 1]), P_RNN), ValueError, r"`labels` must be integer class labels of shape \(4,\)"),
+        (lambda: loss_and_gradients(X_OK, np.array([0, 0.5, 1, 0]), P_RNN), ValueError, "non-integer"),
+        (lambda: accuracy(X_OK, np.array([0, 1, 3, 0]), P_RNN), ValueError, r"`labels` must be in \[0, 1\]"),
+        (lambda: clip_by_global_norm({"a": np.ones(2)}, 0.0), ValueError, "`max_norm` must be a finite positive number"),
+        (lambda: clip_by_global_norm([np.ones(2)], 1.0), TypeError, "`grads` must be a dict"),
+        (lambda: clip_by_global_norm({"a": np.array([np.inf])}, 1.0), ValueError, "global norm is inf"),
+        (lambda: delayed_recall(10, delay=0), ValueError, "`delay` must be a positive integer"),
+        (lambda: delayed_recall(0, delay=3), ValueError, "`n_samples` must be a positive integer"),
+        (lambda: delayed_recall(10, delay=3, n_distractors=-1), ValueError, "`n_distractors` must be an integer >= 0"),
+        (lambda: delayed_recall(10, delay=3, noise=-1.0), ValueError, "`noise` must be a finite number >= 0"),
+        (lambda: train(X_OK, Y_OK, params=P_RNN, iterations=0), ValueError, "`iterations` must be a positive integer"),
+        (lambda: train(X_OK, Y_OK, params=P_RNN, iterations=2, batch_size=5), ValueError, r"`batch_size` must be at most the number of samples \(4\)"),
+        (lambda: train(X_OK, Y_OK, params=P_RNN, iterations=2, batch_size=2, optimizer="rmsprop"), ValueError, "`optimizer` must be"),
+        (lambda: train(X_OK, Y_OK, params=P_RNN, iterations=2, batch_size=2, momentum=1.0), ValueError, r"`momentum` must be in \[0, 1\)"),
+        (lambda: train(X_OK, Y_OK, params=P_RNN, iterations=2, batch_size=2, learning_rate=0.0), ValueError, "`learning_rate` must be"),
+        (lambda: train(X_OK, Y_OK, params=P_RNN, iterations=2, batch_size=2, max_norm=-1.0), ValueError, "`max_norm` must be"),
+    ],
+)
+def test_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

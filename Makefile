@@ -9,12 +9,13 @@ BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 JS_OK  := node_modules/.installed
 
-.PHONY: help setup serve build test lock clean
+.PHONY: help setup serve build test pdf lock clean
 
 help:
 	@echo "make serve   build and serve the site at http://127.0.0.1:8000 (English at /, Chinese at /zh/)"
 	@echo "make test    run the whole test suite, including a strict build of the site"
 	@echo "make build   build the site into site/"
+	@echo "make pdf     build the site and print the whole book: site/pdf/nnmem-book-en.pdf and -zh.pdf"
 	@echo "make lock    re-resolve requirements.in into requirements.lock"
 	@echo "make clean   remove the environment, caches and the built site"
 
@@ -38,6 +39,10 @@ build: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The PDFs are written after the build, because `mkdocs build` empties site/.
+pdf: build
+	$(BIN)/python tools/make_pdf.py site/
 
 lock:
 	rm -rf .venv-lock

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import warnings
 from collections.abc import Sequence
 from html import escape
@@ -82,6 +83,35 @@ def setup_matplotlib() -> Any:
 _SVG_START = re.compile(r"^.*?(<svg\b)", re.DOTALL)
 
 
+def _jupyter_shell() -> Any:
+    """The running Jupyter (IPython kernel) shell, or None in the build, the tests and plain Python."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
+    return shell if shell is not None and getattr(shell, "kernel", None) is not None else None
+
+
+class Figure(str):
+    """The HTML of a figure: a plain ``str`` for the build, displayed as a figure in Jupyter.
+
+    The book's blocks ``print(svg(...))``. In a Jupyter kernel, printing shows
+    the figure (and an empty line) instead of its SVG source; as the last
+    expression of a cell it is shown through ``_repr_html_``. Everywhere else
+    (the build, the tests, plain Python) it behaves exactly like the string.
+    """
+
+    def _repr_html_(self) -> str:
+        return str.__str__(self)
+
+    def __str__(self) -> str:
+        shell = _jupyter_shell()
+        if shell is None:
+            return str.__str__(self)
+        from IPython.display import HTML, display
+
+        display(HTML(str.__str__(self)))
+        return ""
+
+
 def svg(fig: Any, *, alt: str, caption: str | None = None) -> str:
     """Render `fig` as inline SVG with a text alternative, then close it.
 
@@ -98,7 +128,8 @@ def svg(fig: Any, *, alt: str, caption: str | None = None) -> str:
     Returns
     -------
     str
-        A ``<figure>`` element; print it from a block with ``html="1"``.
+        A ``<figure>`` element; print it from a block with ``html="1"``. It is
+        a :class:`Figure`, a ``str`` that Jupyter displays as the figure.
     """
     import matplotlib.pyplot as plt
 
@@ -112,7 +143,7 @@ def svg(fig: Any, *, alt: str, caption: str | None = None) -> str:
     text = text.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
     text = re.sub(r"(<svg\b[^>]*>)", rf"\1<title>{label}</title>", text, count=1)
     figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
-    return f'<figure class="nnbook-figure">{text}{figcaption}</figure>'
+    return Figure(f'<figure class="nnbook-figure">{text}{figcaption}</figure>')
 
 
 def _cell(value: Any) -> str:

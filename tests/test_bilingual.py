@@ -103,3 +103,18 @@ def test_every_executed_block_has_a_unique_id(page: Path) -> None:
     assert all(ids), f"{page.name}: an executed block has no id: {infos}"
     names = [m[1] for m in ids if m]
     assert len(names) == len(set(names)), f"{page.name}: duplicate block ids {names}"
+
+
+REFERENCE_PAGES = {"api", "notation", "references", "performance"}
+CHAPTERS = [p for p in PAGES if p.stem not in REFERENCE_PAGES]
+
+
+@pytest.mark.parametrize("page", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_every_chapter_ends_with_graded_exercises(page: Path) -> None:
+    """At least three exercises, each with a worked solution in a collapsed block."""
+    for path in (page, twin(page)):
+        text = strip_code(path.read_text(encoding="utf-8"))
+        assert re.search(r"^## .*\{#exercises\}", text, re.M), f"{path.name} has no Exercises section"
+        exercises = text[re.search(r"^## .*\{#exercises\}", text, re.M).end():]
+        exercises = re.split(r"^## ", exercises, maxsplit=1, flags=re.M)[0]
+        assert len(re.findall(r"^\s*\?\?\?\s+success", exercises, re.M)) >= 3, f"{path.name}: fewer than 3 solutions"

@@ -29,7 +29,7 @@ def run_method(method: str, seed: int, **kwargs: Any) -> np.ndarray:
 
 
 def run(*, seeds: int = 5, buffer_sizes: tuple[int, ...] = (10, 30, 100, 300), buffer_seeds: int = 3,
-        lambdas: tuple[float, ...] = (10.0, 50.0, 200.0)) -> dict[str, Any]:
+        lambdas: tuple[float, ...] = (1.0, 10.0, 50.0, 200.0)) -> dict[str, Any]:
     """Accuracy matrices per method and seed, a buffer-size sweep and an EWC strength sweep.
 
     Returns

@@ -10,7 +10,7 @@
 * ``on_page_markdown``: start every page (in every language) with fresh
   markdown-exec sessions, tell ``nnbook`` which language is being built, and
   record the date of the page's last commit.
-* ``on_post_page``: relative language links; ``<link rel=alternate>`` at the language roots.
+* ``on_post_page``: language links that go straight to the same page.
 * ``on_post_build``: copy KaTeX from ``node_modules`` into the site, so the
   site serves its own maths assets and makes no request to another host.
 """
@@ -126,34 +126,31 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, AR
     return markdown
 
 
-_ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="(en|zh)">')
+_ALTERNATE_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="(?:en|zh)">')
 _SWITCH_LINK = re.compile(r'href="(/|/zh/)" hreflang="(en|zh)"')
 
 
 def on_post_page(output, page, config):  # noqa: ANN001, ANN201, ARG001
-    """Make the language links relative and point ``<link rel=alternate>`` at the language roots.
+    """Make the language switch go straight to the same page in the other language.
 
     * mkdocs-static-i18n links the two home pages as ``/`` and ``/zh/``, which
       break when the site is served from a sub-path; make them relative.
-    * Material's JavaScript reads ``<link rel="alternate">`` as the root of
-      each language and fetches ``sitemap.xml`` from there; pointing it at the
-      page itself (as the plugin does) makes the browser request a
-      ``sitemap.xml`` that does not exist. The visible switch links (``<a
-      hreflang>``) keep pointing at the same page in the other language.
+    * Material's JavaScript treats every ``<link rel="alternate">`` as the root
+      of a language: it fetches ``sitemap.xml`` from there and, on a click on
+      the language switch, looks the page up in that sitemap and falls back to
+      the language's home page. With the plugin's per-page alternates that
+      meant requests for sitemaps that do not exist, and with root alternates
+      (no ``site_url``, so the sitemap's addresses are not valid URLs) it sent
+      readers to the home page. Dropping the ``<link>`` elements leaves the
+      switch's own links, which already point at the same page.
     """
     depth = page.url.count("/")
     root = "../" * depth if depth else "./"
     output = _SWITCH_LINK.sub(lambda m: f'href="{root}{m[1].lstrip("/")}" hreflang="{m[2]}"', output)
-    language_root = {"en": root, "zh": root + "zh/"}
-    return _ALTERNATE_LINK.sub(lambda m: f'<link rel="alternate" href="{language_root[m[1]]}" hreflang="{m[1]}">', output)
+    return _ALTERNATE_LINK.sub("", output)
 
 
 def on_post_build(config):  # noqa: ANN001, ANN201
-    site = Path(config["site_dir"])
-    # Material's language selector fetches sitemap.xml from each language's
-    # root; only the default language gets one, so give Chinese the same file.
-    if (site / "sitemap.xml").exists() and (site / "zh").is_dir() and not (site / "zh" / "sitemap.xml").exists():
-        shutil.copyfile(site / "sitemap.xml", site / "zh" / "sitemap.xml")
     target = Path(config["site_dir"]) / "assets" / "katex"
     if not target.exists():
         shutil.copytree(KATEX_DIST, target, ignore=shutil.ignore_patterns("*.mjs", "katex.js", "katex.css", "*.ttf", "*.woff"))

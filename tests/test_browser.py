@@ -138,9 +138,11 @@ def test_navigation_and_language_switch(visits: dict, site_url: str, lang: str, 
 
 
 def test_clicking_the_language_switch_keeps_the_page(browser: Any, site_url: str) -> None:
-    for start, target in (("backprop", "zh"), ("training", "en")):
+    for start, target in (("backprop", "zh"), ("training", "en"), ("index", "zh"), ("hopfield", "en")):
         lang = "zh" if target == "en" else "en"
         v = Visit(browser, site_url + page_path(lang, start))
+        v.page.wait_for_load_state("networkidle")  # let Material's own click handlers attach first
+        v.page.wait_for_timeout(500)
         v.page.hover(".md-header__option .md-select")
         v.page.click(f'a.md-select__link[hreflang="{target}"]')
         v.page.wait_for_load_state("networkidle")

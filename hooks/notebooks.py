@@ -77,23 +77,8 @@ TEXT = {
             "and run the cells from top to bottom. Package code shown as text is imported from `nnmem`, "
             "not defined here."
         ),
-        "setup": (
-            "# Setup: run from the repository root, as the book's build does, with docs_src importable.\n"
-            "import os\n"
-            "import sys\n"
-            "from pathlib import Path\n"
-            "\n"
-            "_root = next((d for d in [Path.cwd(), *Path.cwd().parents] if (d / \"docs_src\" / \"nnbook\").is_dir()), None)\n"
-            "if _root is None:\n"
-            "    raise RuntimeError(\"Run this notebook from inside a clone of the book's repository.\")\n"
-            "os.chdir(_root)\n"
-            "if str(_root / \"docs_src\") not in sys.path:\n"
-            "    sys.path.insert(0, str(_root / \"docs_src\"))\n"
-            "\n"
-            "import nnbook\n"
-            "\n"
-            "nnbook.set_language(\"en\")"
-        ),
+        "setup_comment": "Setup: run from the repository root, as the book's build does, with docs_src importable.",
+        "setup_error": "Run this notebook from inside a clone of the book's repository.",
     },
     "zh": {
         "link": "下载本章的 Jupyter 笔记本",
@@ -102,25 +87,33 @@ TEXT = {
             "请在仓库的克隆中打开本笔记本，以仓库环境（`.venv`）的 Python 作为内核，从上到下依次运行各单元。"
             "以文本形式展示的包代码从 `nnmem` 导入，不在这里重新定义。"
         ),
-        "setup": (
-            "# 准备：与本书的构建一样，以仓库根目录为工作目录，并使 docs_src 可以导入。\n"
-            "import os\n"
-            "import sys\n"
-            "from pathlib import Path\n"
-            "\n"
-            "_root = next((d for d in [Path.cwd(), *Path.cwd().parents] if (d / \"docs_src\" / \"nnbook\").is_dir()), None)\n"
-            "if _root is None:\n"
-            "    raise RuntimeError(\"请在本书代码仓库的克隆中运行本笔记本。\")\n"
-            "os.chdir(_root)\n"
-            "if str(_root / \"docs_src\") not in sys.path:\n"
-            "    sys.path.insert(0, str(_root / \"docs_src\"))\n"
-            "\n"
-            "import nnbook\n"
-            "\n"
-            "nnbook.set_language(\"zh\")"
-        ),
+        "setup_comment": "准备：与本书的构建一样，以仓库根目录为工作目录，并使 docs_src 可以导入。",
+        "setup_error": "请在本书代码仓库的克隆中运行本笔记本。",
     },
 }
+
+# The first code cell of every notebook; only its comment, error message and language differ.
+SETUP_CELL = """\
+# {setup_comment}
+import os
+import sys
+from pathlib import Path
+
+_root = next((d for d in [Path.cwd(), *Path.cwd().parents] if (d / "docs_src" / "nnbook").is_dir()), None)
+if _root is None:
+    raise RuntimeError("{setup_error}")
+os.chdir(_root)
+if str(_root / "docs_src") not in sys.path:
+    sys.path.insert(0, str(_root / "docs_src"))
+
+import nnbook
+
+nnbook.set_language("{language}")"""
+
+
+def setup_cell(language: str) -> str:
+    """The notebook's set-up code in `language`."""
+    return SETUP_CELL.format(language=language, **TEXT[language])
 
 
 # --------------------------------------------------------------------------- conversion
@@ -318,7 +311,7 @@ def page_notebook(markdown: str, *, language: str, book: str, web_page: str, web
         title = re.sub(r"\s*<a id=\"[^\"]*\"></a>$", "", title)[2:]
         del lines[title_index]
     head = f"# {title}\n\n> " + text["note"].format(book=book, web=web_page)
-    cells: list[tuple[str, str, str | None]] = [("markdown", head, None), ("code", text["setup"], None)]
+    cells: list[tuple[str, str, str | None]] = [("markdown", head, None), ("code", setup_cell(language), None)]
     cells += _Converter(web_root).convert("\n".join(lines))
     notebook_cells = []
     for position, (kind, source, block) in enumerate(cells):

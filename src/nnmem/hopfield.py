@@ -46,7 +46,6 @@ __all__ = [
     "one_step_error_theory",
     "overlap",
     "recall",
-    "recall_batch",
     "store",
     "update_async",
     "update_sync",
@@ -282,14 +281,6 @@ def recall(W: np.ndarray, cue: np.ndarray, *, max_steps: int = 100, rng: Any = N
         if np.all(converged):
             break
     return RecallResult(state=s, converged=bool(converged) if np.ndim(converged) == 0 else converged, steps=steps)
-
-
-def recall_batch(W: np.ndarray, cues: np.ndarray, *, max_steps: int = 100, rng: Any = None) -> RecallResult:
-    """`recall` for a batch of cues of shape (n_states, N), all updated in the same random order."""
-    cues = np.asarray(cues)
-    if cues.ndim != 2:
-        raise ValueError(f"`cues` must have shape (n_states, N); got shape {cues.shape}.")
-    return recall(W, cues, max_steps=max_steps, rng=rng)
 
 
 def corrupt(pattern: np.ndarray, *, fraction: float, rng: Any = None) -> np.ndarray:

@@ -9,12 +9,14 @@ BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 JS_OK  := node_modules/.installed
 
-.PHONY: help setup serve build test pdf lock clean
+.PHONY: help setup serve build test lint mutation pdf lock clean
 
 help:
 	@echo "make serve   build and serve the site at http://127.0.0.1:8000 (English at /, Chinese at /zh/)"
 	@echo "make test    run the whole test suite, including a strict build of the site"
 	@echo "make build   build the site into site/"
+	@echo "make lint    ruff over the Python sources and strict mypy over the package (also part of make test)"
+	@echo "make mutation  mutate src/nnmem and run the fast package tests against every mutant (slow: about an hour)"
 	@echo "make pdf     build the site and print the whole book: site/pdf/nnmem-book-en.pdf and -zh.pdf"
 	@echo "make lock    re-resolve requirements.in into requirements.lock"
 	@echo "make clean   remove the environment, caches and the built site"
@@ -39,6 +41,17 @@ build: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check src tests hooks docs_src tools bench
+	$(BIN)/mypy
+
+# Mutation testing with mutmut over the package, against the fast package tests
+# listed in pyproject.toml ([tool.mutmut]); results are cached in mutants/, so a
+# second run only re-tests what changed. The summary is committed.
+mutation: setup
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/python tools/mutation_report.py
 
 # The PDFs are written after the build, because `mkdocs build` empties site/.
 pdf: build

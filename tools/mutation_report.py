@@ -1,31 +1,39 @@
-"""Summarise a `mutmut run` per module of `nnmem`: mutants, killed, survived, judged equivalent.
+"""Summarise `mutmut run` per module of `nnmem`: mutants, killed, survived, judged equivalent.
 
-Reads the results through mutmut's command line (``mutmut results --all true``)
-and the reasons in ``mutation/equivalent.tsv`` (one surviving mutant per line:
-``<mutant name><TAB><one-line reason it cannot be killed>``), and writes
-``mutation/summary.md``. A survivor without a reason is listed as unexplained.
+Reads the results through mutmut's command line (``mutmut results --all true``,
+run in the current directory, where ``mutants/`` is) and the reasons in
+``mutation/equivalent.tsv`` (one surviving mutant per line:
+``<mutant name><TAB><one-line reason no test can kill it>``). Modules whose
+mutants were all run replace their row in ``mutation/results.json``; modules
+not run keep the row of their last run, so a run restricted to some modules
+(``mutmut run "nnmem.hopfield*"``) updates only those. ``mutation/summary.md``
+is rendered from the JSON. ``make mutation`` runs everything and then this.
 
-Run it from the project root after ``mutmut run`` (``make mutation`` does both).
+    python tools/mutation_report.py [--project DIR]
+
+``--project`` is the checkout whose ``mutation/`` folder is updated (default:
+this one), so a run in a scratch copy can report into the working tree.
 """
 
 from __future__ import annotations
 
+import argparse
 import collections
 import datetime
+import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-EQUIVALENT = ROOT / "mutation" / "equivalent.tsv"
-SUMMARY = ROOT / "mutation" / "summary.md"
 MUTMUT = Path(sys.executable).with_name("mutmut")
+KILLED = {"killed", "timeout", "segfault"}
 
 
 def results() -> dict[str, str]:
     """Mutant name -> status (killed, survived, timeout, no tests, not checked, ...)."""
     out = subprocess.run(
-        [str(MUTMUT), "results", "--all", "true"], cwd=ROOT, capture_output=True, text=True, check=True
+        [str(MUTMUT), "results", "--all", "true"], capture_output=True, text=True, check=True
     ).stdout
     status = {}
     for line in out.splitlines():
@@ -35,60 +43,76 @@ def results() -> dict[str, str]:
     return status
 
 
-def equivalents() -> dict[str, str]:
+def equivalents(folder: Path) -> dict[str, str]:
     reasons = {}
-    if EQUIVALENT.exists():
-        for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+    path = folder / "equivalent.tsv"
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 name, _, reason = line.partition("\t")
                 reasons[name.strip()] = reason.strip()
     return reasons
 
 
-def module_of(mutant: str) -> str:
-    return mutant.split(".")[1]
+def rows_from_run(status: dict[str, str], reasons: dict[str, str]) -> dict[str, dict[str, Any]]:
+    by_module: dict[str, dict[str, str]] = collections.defaultdict(dict)
+    for name, state in status.items():
+        by_module[name.split(".")[1]][name] = state
+    today = datetime.date.today().isoformat()
+    rows = {}
+    for module, states in by_module.items():
+        if any(state == "not checked" for state in states.values()):
+            continue  # not (completely) run this time: keep the previous row
+        survivors = sorted(n for n, s in states.items() if s == "survived")
+        rows[module] = {
+            "date": today,
+            "mutants": len(states),
+            "killed": sum(s in KILLED for s in states.values()),
+            "survived": [n for n in survivors if n not in reasons],
+            "equivalent": {n: reasons[n] for n in survivors if n in reasons},
+            "other": {n: s for n, s in states.items() if s not in KILLED and s != "survived"},
+        }
+    return rows
 
 
-def main() -> int:
-    status = results()
-    reasons = equivalents()
-    rows: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    unexplained: list[str] = []
-    for name, state in sorted(status.items()):
-        counts = rows[module_of(name)]
-        counts["mutants"] += 1
-        if state in ("killed", "timeout", "segfault"):
-            counts["killed"] += 1
-        elif state == "survived" and name in reasons:
-            counts["equivalent"] += 1
-        elif state == "survived":
-            counts["survived"] += 1
-            unexplained.append(name)
-        else:
-            counts["other"] += 1
+def render(rows: dict[str, dict[str, Any]]) -> str:
     lines = [
         "# Mutation testing summary",
         "",
-        f"Written by `make mutation` (mutmut, `tools/mutation_report.py`) on {datetime.date.today().isoformat()}.",
-        "Killed includes timeouts. Score = killed / (mutants − judged equivalent − not run).",
+        "Written by `tools/mutation_report.py` after `mutmut run` (`make mutation`); do not edit by hand.",
+        "Score = killed / (mutants − judged equivalent − not run); timeouts count as killed.",
         "",
-        "| module | mutants | killed | survived | judged equivalent | not run | score |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| module | run on | mutants | killed | survived | judged equivalent | not run | score |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for module, c in sorted(rows.items()):
-        denominator = c["mutants"] - c["equivalent"] - c["other"]
-        score = f"{c['killed'] / denominator:.1%}" if denominator else "not run"
+    for module, r in sorted(rows.items()):
+        denominator = r["mutants"] - len(r["equivalent"]) - len(r["other"])
+        score = f"{r['killed'] / denominator:.1%}" if denominator else "—"
         lines.append(
-            f"| `{module}` | {c['mutants']} | {c['killed']} | {c['survived']} | {c['equivalent']} | "
-            f"{c['other']} | {score} |"
+            f"| `{module}` | {r['date']} | {r['mutants']} | {r['killed']} | {len(r['survived'])} | "
+            f"{len(r['equivalent'])} | {len(r['other'])} | {score} |"
         )
     lines += ["", "## Survivors judged equivalent", ""]
-    lines += [f"- `{n}`: {reasons[n]}" for n in sorted(reasons) if status.get(n) == "survived"] or ["(none)"]
-    lines += ["", "## Survivors not yet explained or killed", ""]
-    lines += [f"- `{n}`" for n in unexplained] or ["(none)"]
-    SUMMARY.parent.mkdir(exist_ok=True)
-    SUMMARY.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines[:8 + len(rows)]))
+    lines += [f"- `{n}`: {why}" for r in rows.values() for n, why in sorted(r["equivalent"].items())] or ["(none)"]
+    lines += ["", "## Survivors not killed and not judged equivalent", ""]
+    lines += [f"- `{n}`" for r in rows.values() for n in r["survived"]] or ["(none)"]
+    lines += ["", "## Mutants not run (no covering test, or mutmut could not run them)", ""]
+    lines += [f"- `{n}`: {s}" for r in rows.values() for n, s in sorted(r["other"].items())] or ["(none)"]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, default=Path(__file__).resolve().parents[1])
+    folder = parser.parse_args().project / "mutation"
+    folder.mkdir(exist_ok=True)
+    store = folder / "results.json"
+    rows = json.loads(store.read_text(encoding="utf-8")) if store.exists() else {}
+    rows.update(rows_from_run(results(), equivalents(folder)))
+    store.write_text(json.dumps(rows, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    text = render(rows)
+    (folder / "summary.md").write_text(text, encoding="utf-8")
+    print(text.split("\n## ")[0])
     return 0
 
 

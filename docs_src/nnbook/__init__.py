@@ -7,8 +7,11 @@ and the Chinese page:
 * :func:`t` picks the string for the language of the page being built;
 * :func:`svg` turns a matplotlib figure into accessible, reproducible inline SVG;
 * :func:`markdown_table` prints a Markdown table;
-* :func:`nnbook.cache.run_experiment` runs a heavier experiment once per build
-  and shares its result between the two languages.
+* :func:`nnbook.cache.run_experiment` runs a heavier experiment once and
+  hands each page its own copy of the result (see :mod:`nnbook.cache`).
+
+The languages (and the rule that gives a page its language) live in
+:mod:`nnbook.languages`.
 """
 
 from __future__ import annotations
@@ -22,11 +25,11 @@ from html import escape
 from typing import Any
 
 from nnbook.cache import run_experiment
+from nnbook.languages import LANGUAGES
 
 __all__ = ["LANGUAGES", "current_language", "markdown_table", "run_experiment", "set_language", "setup_matplotlib", "svg", "t"]
 
-LANGUAGES = ("en", "zh")
-_language = "en"
+_language = LANGUAGES[0]
 
 
 def set_language(language: str) -> None:

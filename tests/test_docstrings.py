@@ -11,7 +11,11 @@ import pytest
 
 import nnmem
 
-MODULES = [importlib.import_module(f"nnmem.{m.name}") for m in pkgutil.iter_modules(nnmem.__path__) if not m.name.startswith("_")]
+MODULES = [
+    importlib.import_module(f"nnmem.{m.name}")
+    for m in pkgutil.iter_modules(nnmem.__path__)
+    if not m.name.startswith("_")
+]
 PUBLIC = [
     (module.__name__, name, obj)
     for module in MODULES

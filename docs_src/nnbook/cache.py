@@ -151,12 +151,22 @@ def _version(distribution: str) -> str:
 
 
 def blas() -> list[list[Any]]:
-    """The BLAS/OpenMP libraries loaded in this process: API, library, version and thread count."""
+    """numpy's BLAS: API, library, version and thread count.
+
+    Only the BLAS that numpy links (found next to numpy; every loaded BLAS if
+    none is): SciPy and scikit-learn load their own libraries when they are
+    first imported, and a key that depended on what happened to be imported
+    earlier in the process would differ from build to build.
+    """
     from threadpoolctl import threadpool_info
 
+    numpy_dir = Path(np.__file__).resolve().parent
+    numpy_places = (str(numpy_dir) + os.sep, str(numpy_dir.with_name("numpy.libs")) + os.sep)
+    found = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    mine = [i for i in found if str(i.get("filepath", "")).startswith(numpy_places)]
     return sorted(
         [str(i.get("user_api")), str(i.get("internal_api")), str(i.get("version")), int(i.get("num_threads", 0))]
-        for i in threadpool_info()
+        for i in (mine or found)
     )
 
 

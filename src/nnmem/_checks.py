@@ -117,3 +117,31 @@ def make_rng(rng: Any) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     raise TypeError(f"`rng` must be None, an int seed or a numpy.random.Generator; got {_describe(rng)}.")
+
+
+def as_pm1(name: str, value: Any, *, ndim: tuple[int, ...], shape_hint: str) -> np.ndarray:
+    """Return `value` as a new float64 array of -1.0 and +1.0 (Hopfield states and patterns).
+
+    Accepts int, float and bool arrays whose entries are all -1 or +1 and
+    whose number of dimensions is one of `ndim`; rejects strings, ``None``,
+    complex and other non-real arrays (``TypeError``), ragged, empty or
+    wrongly shaped arrays and any other value (``ValueError``), naming `name`.
+    """
+    expected = f"`{name}` must be an array of -1 and +1 with shape {shape_hint}"
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{expected}; got {value!r} of type {type(value).__name__}.")
+    try:
+        array = np.asarray(value)
+    except ValueError as error:  # ragged nested sequences
+        raise ValueError(f"{expected}; got a ragged sequence.") from error
+    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating) or array.dtype == bool):
+        raise TypeError(f"{expected}; got dtype {array.dtype}.")
+    if array.ndim not in ndim:
+        raise ValueError(f"`{name}` must have shape {shape_hint}; got shape {array.shape}.")
+    if array.size == 0:
+        raise ValueError(f"`{name}` must not be empty; got shape {array.shape}.")
+    bad = ~np.isin(array, (-1, 1))
+    if bad.any():
+        example = array[bad].flat[0].item()
+        raise ValueError(f"`{name}` must contain only -1 and +1; got {int(bad.sum())} other value(s), e.g. {example!r}.")
+    return array.astype(np.float64)

@@ -1,20 +1,40 @@
-"""Input validation shared by every public entry point of `nnmem`.
+"""Input validation and the divergence guard shared by every public entry point of `nnmem`.
 
 Every message follows one template: the argument's name, what was expected,
-and what was given, e.g. ``"`x` must have shape (n_samples, 2); got (5, 3)."``
+and what was given, e.g. ``"`x` must have shape (n_samples, 2); got shape (5, 3)."``
+
+dtype policy: `as_array` converts to float64 by default. ``dtype=None`` keeps
+float32 input as float32 and turns everything else (int, bool, float16,
+float64) into float64; `nnmem.mlp`, `nnmem.optim`, `nnmem.continual` and
+`nnmem.recurrent` use it so that float32 in gives float32 out.
+
+Divergence rule (`DivergenceGuard`): training has diverged when a loss is NaN
+or infinite, or when it exceeds ``DIVERGENCE_FACTOR`` (1000) times its
+reference, ``max(first loss, DIVERGENCE_FLOOR)`` with ``DIVERGENCE_FLOOR =
+1e-3``. The first loss is the first value the guard is shown: trainers show
+it the loss of the first mini-batch, measured before any update.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 __all__ = [
+    "DIVERGENCE_FACTOR",
+    "DIVERGENCE_FLOOR",
+    "ArrayLike",
+    "DivergenceGuard",
+    "Seed",
     "TrainingDivergedError",
     "as_array",
+    "check_array_dict",
     "check_finite",
+    "check_labels",
     "check_nonnegative_float",
     "check_positive_float",
     "check_positive_int",
@@ -23,9 +43,15 @@ __all__ = [
     "make_rng",
 ]
 
+Seed: TypeAlias = "None | int | np.integer[Any] | np.random.Generator"
+"""What every ``rng`` argument accepts: None, a non-negative int seed, or a Generator."""
+
+DIVERGENCE_FACTOR = 1e3
+DIVERGENCE_FLOOR = 1e-3
+
 
 class TrainingDivergedError(FloatingPointError):
-    """Raised when the training loss stops being a finite number."""
+    """Raised when a training loss becomes non-finite or grows far beyond where it started."""
 
 
 def _describe(value: Any) -> str:
@@ -34,71 +60,209 @@ def _describe(value: Any) -> str:
     return f"{value!r} of type {type(value).__name__}"
 
 
-def as_array(name: str, value: Any, *, ndim: int, shape_hint: str, dtype: Any = np.float64) -> np.ndarray:
+def _numeric(name: str, value: Any, expected: str) -> np.ndarray:
+    """`value` as an array of bool, int or float numbers (not converted), else TypeError."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"`{name}` must be {expected}; got {_describe(value)}.")
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as error:  # ragged nested lists
+        raise TypeError(f"`{name}` must be {expected}; got {_describe(value)}.") from error
+    if raw.dtype.kind not in "biuf":  # complex, object (None inside), str, bytes, datetime, void
+        raise TypeError(f"`{name}` must be {expected}; got {_describe(raw)}.")
+    return raw
+
+
+def as_array(
+    name: str,
+    value: Any,
+    *,
+    ndim: int | None,
+    shape_hint: str,
+    dtype: DTypeLike | None = np.float64,
+    allow_empty: bool = False,
+) -> np.ndarray:
     """Return `value` as a finite floating-point array with `ndim` dimensions.
 
-    ``shape_hint`` is the shape as a reader would write it, for example
-    ``"(n_samples, input_size)"``; it appears in the error message. The array
-    is converted to `dtype` (float64 by default), without a copy when it
-    already has that dtype.
+    Parameters
+    ----------
+    name : str
+        The argument's name, used in error messages.
+    value : array_like
+        Real numbers (bool, int or float); complex, strings, None and other
+        objects are refused.
+    ndim : int or None
+        Required number of dimensions; None accepts any.
+    shape_hint : str
+        The shape as a reader would write it, e.g. ``"(n_samples, input_size)"``.
+    dtype : dtype or None, default float64
+        The result's dtype. None means the dtype policy: float32 stays
+        float32, everything else becomes float64.
+    allow_empty : bool, default False
+        Whether an array with no elements is acceptable.
+
+    Returns
+    -------
+    ndarray
+        Without a copy when `value` already is such an array (never modify it).
+
+    Raises
+    ------
+    TypeError
+        For non-numeric or complex input.
+    ValueError
+        For the wrong number of dimensions, an empty array or NaN/infinity.
     """
-    if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"`{name}` must be an array of numbers with shape {shape_hint}; got {_describe(value)}.")
-    try:
-        array = np.asarray(value, dtype=dtype)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"`{name}` must be an array of numbers with shape {shape_hint}; got {_describe(value)}."
-        ) from error
-    if array.ndim != ndim:
+    raw = _numeric(name, value, f"an array of numbers with shape {shape_hint}")
+    if dtype is None:
+        dtype = np.float32 if raw.dtype == np.float32 else np.float64
+    array = raw.astype(dtype, copy=False)
+    if ndim is not None and array.ndim != ndim:
         hint = ""
         if ndim == 2 and array.ndim == 1:
             hint = " For a single feature or target use `.reshape(-1, 1)`; for a single sample `.reshape(1, -1)`."
         raise ValueError(f"`{name}` must have shape {shape_hint}; got shape {array.shape}.{hint}")
+    if array.size == 0 and not allow_empty:
+        raise ValueError(f"`{name}` must have shape {shape_hint} with at least one element; got shape {array.shape}.")
     check_finite(name, array)
     return array
 
 
 def check_finite(name: str, array: np.ndarray) -> None:
     """Raise ``ValueError`` if `array` holds NaN or infinity."""
-    if not np.all(np.isfinite(array)):
-        n_bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+    finite = np.isfinite(array)
+    if not finite.all():
+        n_bad = int(finite.size - np.count_nonzero(finite))
         raise ValueError(f"`{name}` must contain only finite numbers; got {n_bad} NaN or infinite value(s).")
 
 
+def check_array_dict(
+    name: str,
+    value: Any,
+    *,
+    like: dict[str, np.ndarray] | None = None,
+    keys: Any = None,
+    like_name: str = "params",
+) -> dict[str, np.ndarray]:
+    """Check a dict of arrays key by key and return it with every value as a float array.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, e.g. ``"grads"``.
+    value : dict of str to array_like
+        The dictionary to check.
+    like : dict of str to ndarray, optional
+        A checked dict (usually the parameters): `value` must have its keys and
+        every ``value[key]`` the shape of ``like[key]``.
+    keys : iterable of str, optional
+        The required keys when `like` is not given.
+    like_name : str, default "params"
+        The name of `like` in messages.
+
+    Returns
+    -------
+    dict of str to ndarray
+        A new dict; float32 values stay float32, everything else is float64.
+    """
+    if not isinstance(value, dict):
+        raise TypeError(f"`{name}` must be a dict of str to ndarray; got {_describe(value)}.")
+    if like is not None:
+        keys = like.keys()
+    if keys is not None:
+        wanted = sorted(keys)
+        if sorted(value) != wanted:
+            source = f" of `{like_name}`" if like is not None else ""
+            raise ValueError(f"`{name}` must have the keys {wanted}{source}; got {sorted(value, key=str)}.")
+    checked = {}
+    for key, item in value.items():
+        label = f"{name}[{key!r}]"
+        if like is None:
+            checked[key] = as_array(label, item, ndim=None, shape_hint="of any shape", dtype=None)
+            continue
+        shape = np.shape(like[key])
+        array = as_array(label, item, ndim=None, shape_hint=str(shape), dtype=None, allow_empty=True)
+        if array.shape != shape:
+            raise ValueError(f"`{label}` must have shape {shape} like `{like_name}[{key!r}]`; got {array.shape}.")
+        checked[key] = array
+    return checked
+
+
+def check_labels(
+    name: str, labels: Any, *, n_samples: int | None = None, n_classes: int | None = None
+) -> np.ndarray:
+    """Return integer class labels as an int64 array of shape (n_samples,).
+
+    Whole-number floats (``2.0``) and bools are accepted; NaN, fractions,
+    negative labels and labels ``>= n_classes`` are refused, as are empty
+    labels.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name.
+    labels : array_like of shape (n_samples,)
+        Class indices.
+    n_samples : int, optional
+        Required length (one label per sample).
+    n_classes : int, optional
+        Labels must be below it.
+    """
+    shape_hint = "(n_samples,)" if n_samples is None else f"({n_samples},)"
+    raw = _numeric(name, labels, f"integer class labels of shape {shape_hint}")
+    if raw.ndim != 1 or (n_samples is not None and raw.shape[0] != n_samples):
+        per = "" if n_samples is None else ", one label per sample"
+        raise ValueError(f"`{name}` must have shape {shape_hint}{per}; got shape {raw.shape}.")
+    if raw.size == 0:
+        raise ValueError(f"`{name}` must hold at least one label; got shape {raw.shape}.")
+    if raw.dtype.kind == "f":
+        check_finite(name, raw)
+        fractional = raw != np.round(raw)
+        if fractional.any():
+            raise ValueError(f"`{name}` must hold whole-number class labels; got {raw[fractional][0]!r}.")
+    out = raw.astype(np.int64)
+    low, high = int(out.min()), int(out.max())
+    if n_classes is not None and (low < 0 or high >= n_classes):
+        raise ValueError(f"`{name}` must be class labels in [0, {n_classes - 1}]; got values from {low} to {high}.")
+    if low < 0:
+        raise ValueError(f"`{name}` must be class labels >= 0; got values from {low} to {high}.")
+    return out
+
+
 def check_positive_int(name: str, value: Any) -> int:
-    """Return `value` as an ``int`` if it is a positive integer, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    """Return `value` as an ``int`` if it is a positive integer (numpy integers too), else raise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"`{name}` must be a positive integer; got {_describe(value)}.")
     if value <= 0:
         raise ValueError(f"`{name}` must be a positive integer; got {value}.")
     return int(value)
 
 
-def check_positive_float(name: str, value: Any) -> float:
-    """Return `value` as a ``float`` if it is a finite positive number, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a positive number; got {_describe(value)}.")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"`{name}` must be a finite positive number; got {value}.")
-    return float(value)
-
-
 def check_real(name: str, value: Any) -> float:
-    """Return `value` as a ``float`` if it is a finite real number (any sign), else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    """Return `value` as a ``float`` if it is a finite real number (any sign; numpy scalars too), else raise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"`{name}` must be a real number; got {_describe(value)}.")
-    if not np.isfinite(value):
+    if not math.isfinite(value):
         raise ValueError(f"`{name}` must be a finite number; got {value}.")
     return float(value)
 
 
+def check_positive_float(name: str, value: Any) -> float:
+    """Return `value` as a ``float`` if it is a finite number > 0, else raise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a positive number; got {_describe(value)}.")
+    number = float(value)
+    if not (math.isfinite(number) and number > 0):
+        raise ValueError(f"`{name}` must be a finite positive number; got {value}.")
+    return number
+
+
 def check_nonnegative_float(name: str, value: Any) -> float:
     """Return `value` as a ``float`` if it is a finite number >= 0, else raise."""
-    value = check_real(name, value)
-    if value < 0:
-        raise ValueError(f"`{name}` must be a finite number >= 0; got {value}.")
-    return value
+    number = check_real(name, value)
+    if number < 0:
+        raise ValueError(f"`{name}` must be a finite number >= 0; got {number}.")
+    return number
 
 
 def check_same_n_samples(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
@@ -110,13 +274,84 @@ def check_same_n_samples(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray)
         )
 
 
-def make_rng(rng: Any) -> np.random.Generator:
-    """Turn ``None``, an integer seed or a ``Generator`` into a ``Generator``."""
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
+def make_rng(rng: Any, *, name: str = "rng") -> np.random.Generator:
+    """Turn ``None``, a non-negative integer seed (numpy integers too) or a ``Generator`` into a ``Generator``."""
     if isinstance(rng, np.random.Generator):
         return rng
-    raise TypeError(f"`rng` must be None, an int seed or a numpy.random.Generator; got {_describe(rng)}.")
+    expected = "None, a non-negative int seed or a numpy.random.Generator"
+    if rng is not None and (isinstance(rng, (bool, np.bool_)) or not isinstance(rng, numbers.Integral)):
+        raise TypeError(f"`{name}` must be {expected}; got {_describe(rng)}.")
+    seed = None if rng is None else int(rng)
+    if seed is not None and seed < 0:
+        raise ValueError(f"`{name}` must be {expected}; got {seed}.")
+    return np.random.default_rng(seed)
+
+
+class DivergenceGuard:
+    """The one divergence check every trainer uses.
+
+    Rule: a loss diverges when it is NaN or infinite, or when it exceeds
+    ``DIVERGENCE_FACTOR * max(reference, DIVERGENCE_FLOOR)`` (1000 times the
+    reference, with a floor of 1e-3 on the reference), where the reference is
+    the first loss passed to `check` (trainers pass the first mini-batch's
+    loss, before any update).
+
+    Parameters
+    ----------
+    setting : str
+        The setting responsible, named in the message, e.g. ``"learning_rate"``.
+    hint : str
+        What to try, e.g. ``"try a smaller learning_rate"``.
+    value : float, optional
+        The setting's value, shown in the message.
+    unit : str, default "epoch"
+        What `check`'s counter counts (``"epoch"`` or ``"step"``).
+
+    Examples
+    --------
+    >>> guard = DivergenceGuard(setting="learning_rate", hint="try a smaller learning_rate")
+    >>> guard.check(2.0, epoch=1)      # the reference: the limit is 1000 * 2.0
+    >>> guard.check(1999.0, epoch=2)   # below the limit: no error
+    """
+
+    def __init__(
+        self,
+        setting: str = "learning_rate",
+        hint: str = "try a smaller learning_rate",
+        *,
+        value: float | None = None,
+        unit: str = "epoch",
+    ) -> None:
+        self.setting = setting
+        self.hint = hint
+        self.value = value
+        self.unit = unit
+        self.reference: float | None = None
+
+    @property
+    def limit(self) -> float:
+        """The largest loss accepted (infinite before the first loss is seen)."""
+        if self.reference is None:
+            return math.inf
+        return DIVERGENCE_FACTOR * max(self.reference, DIVERGENCE_FLOOR)
+
+    def check(self, loss: float, *, epoch: int) -> None:
+        """Raise `TrainingDivergedError` if `loss` is non-finite or above `limit`."""
+        loss = float(loss)
+        finite = math.isfinite(loss)
+        if finite and self.reference is None:
+            self.reference = loss
+        if finite and loss <= self.limit:
+            return
+        setting = f"`{self.setting}`" if self.value is None else f"`{self.setting}` = {self.value:g}"
+        if finite:
+            what = f"reached {loss:.3g}, more than {DIVERGENCE_FACTOR:g} times its starting value {self.reference:.3g}"
+        else:
+            what = f"became {loss}"
+        raise TrainingDivergedError(
+            f"Training diverged: the loss {what} in {self.unit} {epoch}. "
+            f"The setting responsible is {setting}: {self.hint}."
+        )
 
 
 def as_pm1(name: str, value: Any, *, ndim: tuple[int, ...], shape_hint: str) -> np.ndarray:
@@ -143,5 +378,7 @@ def as_pm1(name: str, value: Any, *, ndim: tuple[int, ...], shape_hint: str) -> 
     bad = ~np.isin(array, (-1, 1))
     if bad.any():
         example = array[bad].flat[0].item()
-        raise ValueError(f"`{name}` must contain only -1 and +1; got {int(bad.sum())} other value(s), e.g. {example!r}.")
+        raise ValueError(
+            f"`{name}` must contain only -1 and +1; got {int(bad.sum())} other value(s), e.g. {example!r}."
+        )
     return array.astype(np.float64)

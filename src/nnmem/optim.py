@@ -1,8 +1,19 @@
-r"""Optimisers as pure functions over parameter dicts: Adam and SGD with momentum.
+r"""Optimisers as pure functions over parameter dicts: SGD with momentum and weight decay, and Adam.
 
 Each step takes the parameters, their gradients (a dict with the same keys
 and shapes) and the optimiser state, and returns *new* parameters and a new
-state; nothing passed in is modified.
+state; nothing passed in is modified. Every dict is checked key by key
+against `params` (same keys, same shapes, finite values).
+
+SGD with momentum $\mu$ and weight decay $\lambda$ keeps a velocity per parameter:
+
+$$v \leftarrow \mu v - \eta \, (g + \lambda \theta), \qquad \theta \leftarrow \theta + v,$$
+
+where the decay term $\lambda \theta$ is added for weights only, never for
+biases. A key names a bias when it starts with a lowercase ``b`` (``b1``,
+``b_h``, ``b_o``, ``b_y``, ``b``); every other key (``W1``, ``w_ih``,
+``W_hh``, ...) is a weight. With $\mu = 0$ and $\lambda = 0$ this is plain
+gradient descent, $\theta \leftarrow \theta - \eta g$.
 
 Adam (Kingma & Ba 2015) keeps running means of the gradient and of its
 square and scales every coordinate's step by their ratio:
@@ -14,6 +25,10 @@ $$\theta \leftarrow \theta - \eta \, \frac{m / (1 - \beta_1^k)}{\sqrt{v / (1 - \
 where $k$ counts the steps. Because the step is (about) $\eta$ per coordinate
 whatever the size of $g$, Adam keeps moving where gradients are tiny, as
 they are for long-range dependencies in recurrent networks.
+
+dtype policy: the new parameters, velocities and moments have the dtype of
+`params` (float32 parameters stay float32, whatever the gradients' dtype);
+integer or bool parameters are treated as float64.
 
 References
 ----------
@@ -28,9 +43,9 @@ from typing import Any
 
 import numpy as np
 
-from nnmem._checks import check_nonnegative_float, check_positive_float
+from nnmem._checks import check_array_dict, check_nonnegative_float, check_positive_float
 
-__all__ = ["AdamState", "adam_init", "adam_step", "momentum_init", "momentum_step"]
+__all__ = ["AdamState", "adam_init", "adam_step", "is_bias", "momentum_init", "sgd_step"]
 
 Params = dict[str, np.ndarray]
 
@@ -52,21 +67,111 @@ class AdamState:
     step: int
 
 
-def _check_pair(params: Any, grads: Any) -> None:
-    if not isinstance(params, dict) or not isinstance(grads, dict):
-        raise TypeError("`params` and `grads` must be dicts of str to ndarray.")
-    if set(params) != set(grads):
-        raise ValueError(f"`grads` must have the keys of `params` {sorted(params)}; got {sorted(grads)}.")
-    for name in params:
-        if np.shape(params[name]) != np.shape(grads[name]):
-            raise ValueError(
-                f"`grads[{name!r}]` must have the shape of `params[{name!r}]` {np.shape(params[name])}; "
-                f"got {np.shape(grads[name])}."
-            )
+def is_bias(key: str) -> bool:
+    """Whether the parameter called `key` is a bias (its name starts with a lowercase ``b``).
+
+    Examples
+    --------
+    >>> [is_bias(k) for k in ("b1", "b_h", "W1", "w_ih")]
+    [True, True, False, False]
+    """
+    return key.startswith("b")
+
+
+def _params(params: Any) -> Params:
+    return check_array_dict("params", params)
+
+
+def _unit_interval(name: str, value: Any) -> float:
+    number = check_nonnegative_float(name, value)
+    if number >= 1.0:
+        raise ValueError(f"`{name}` must be in [0, 1); got {number}.")
+    return number
+
+
+def _zeros(params: Any) -> Params:
+    return {name: np.zeros_like(p) for name, p in _params(params).items()}
+
+
+def momentum_init(params: Params) -> Params:
+    """Zero velocities for `sgd_step`, same keys, shapes and dtypes as `params`.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters to be optimised.
+
+    Returns
+    -------
+    dict of str to ndarray
+
+    Examples
+    --------
+    >>> momentum_init({"w": np.ones(2, dtype=np.float32)})["w"]
+    array([0., 0.], dtype=float32)
+    """
+    return _zeros(params)
+
+
+# --8<-- [start:sgd]
+def sgd_step(
+    params: Params,
+    grads: Params,
+    velocity: Params,
+    *,
+    learning_rate: float,
+    momentum: float = 0.0,
+    weight_decay: float = 0.0,
+) -> tuple[Params, Params]:
+    r"""One step of SGD with momentum and weight decay; returns new parameters and velocities.
+
+    $v \leftarrow \mu v - \eta (g + \lambda \theta)$ (the $\lambda \theta$ term
+    for weights only, see `is_bias`), then $\theta \leftarrow \theta + v$.
+
+    Parameters
+    ----------
+    params, grads, velocity : dict of str to ndarray
+        $\theta$, $g = \nabla_\theta L$ and $v$ (from `momentum_init` or the
+        previous step); same keys and shapes.
+    learning_rate : float
+        $\eta > 0$.
+    momentum : float, default 0.0
+        $\mu \in [0, 1)$.
+    weight_decay : float, default 0.0
+        $\lambda \ge 0$, applied to weights, never to biases.
+
+    Returns
+    -------
+    params, velocity : dict of str to ndarray
+        New dicts, in the dtype of `params`.
+
+    Examples
+    --------
+    >>> p, v = sgd_step({"w": np.array([1.0])}, {"w": np.array([2.0])}, {"w": np.array([0.5])},
+    ...                 learning_rate=0.1, momentum=0.9)
+    >>> float(v["w"][0]), float(p["w"][0])  # v = 0.9*0.5 - 0.1*2 = 0.25; w = 1 + 0.25
+    (0.25, 1.25)
+    """
+    params = _params(params)
+    grads = check_array_dict("grads", grads, like=params)
+    velocity = check_array_dict("velocity", velocity, like=params)
+    eta = check_positive_float("learning_rate", learning_rate)
+    mu = _unit_interval("momentum", momentum)
+    decay = check_nonnegative_float("weight_decay", weight_decay)
+    new_params, new_velocity = {}, {}
+    for key, theta in params.items():
+        g = grads[key].astype(theta.dtype, copy=False)
+        if decay and not is_bias(key):
+            g = g + decay * theta  # L2 weight decay: weights only
+        v = (mu * velocity[key] - eta * g).astype(theta.dtype, copy=False)
+        new_velocity[key] = v
+        new_params[key] = theta + v
+    return new_params, new_velocity
+# --8<-- [end:sgd]
 
 
 def adam_init(params: Params) -> AdamState:
-    """Zero moments for `params`.
+    """Zero moments for `params`, same keys, shapes and dtypes.
 
     Parameters
     ----------
@@ -80,14 +185,23 @@ def adam_init(params: Params) -> AdamState:
 
     Examples
     --------
-    >>> import numpy as np
     >>> adam_init({"w": np.ones(3)}).step
     0
     """
-    if not isinstance(params, dict):
-        raise TypeError(f"`params` must be a dict of str to ndarray; got {type(params).__name__}.")
-    zeros = {name: np.zeros_like(np.asarray(value, dtype=np.float64)) for name, value in params.items()}
-    return AdamState(m=zeros, v={name: z.copy() for name, z in zeros.items()}, step=0)
+    return AdamState(m=_zeros(params), v=_zeros(params), step=0)
+
+
+def _check_state(state: Any, params: Params) -> AdamState:
+    if not isinstance(state, AdamState):
+        raise TypeError(f"`state` must be an AdamState from adam_init; got {state!r} of type {type(state).__name__}.")
+    m = check_array_dict("state.m", state.m, like=params)
+    v = check_array_dict("state.v", state.v, like=params)
+    if any(np.any(a < 0) for a in v.values()):
+        raise ValueError("`state.v` must hold second moments >= 0; got a negative value.")
+    step = state.step
+    if isinstance(step, (bool, np.bool_)) or not isinstance(step, (int, np.integer)) or step < 0:
+        raise ValueError(f"`state.step` must be an int >= 0; got {step!r}.")
+    return AdamState(m=m, v=v, step=int(step))
 
 
 # --8<-- [start:adam]
@@ -125,78 +239,33 @@ def adam_step(
 
     Examples
     --------
-    >>> import numpy as np
     >>> p, s = adam_step({"w": np.array([1.0])}, {"w": np.array([0.5])}, adam_init({"w": np.zeros(1)}),
     ...                  learning_rate=0.1)
     >>> p["w"].round(6)  # the first step has size learning_rate whatever the gradient's size
     array([0.9])
     """
-    _check_pair(params, grads)
-    if not isinstance(state, AdamState):
-        raise TypeError(f"`state` must be an AdamState from adam_init; got {type(state).__name__}.")
-    learning_rate = check_positive_float("learning_rate", learning_rate)
-    for name, beta in (("beta1", beta1), ("beta2", beta2)):
-        if not 0.0 <= check_nonnegative_float(name, beta) < 1.0:
-            raise ValueError(f"`{name}` must be in [0, 1); got {beta}.")
+    params = _params(params)
+    grads = check_array_dict("grads", grads, like=params)
+    state = _check_state(state, params)
+    eta = check_positive_float("learning_rate", learning_rate)
+    beta1 = _unit_interval("beta1", beta1)
+    beta2 = _unit_interval("beta2", beta2)
     eps = check_positive_float("eps", eps)
     k = state.step + 1
     new_params, m, v = {}, {}, {}
-    for name, g in grads.items():
-        m[name] = beta1 * state.m[name] + (1.0 - beta1) * g
-        v[name] = beta2 * state.v[name] + (1.0 - beta2) * (g * g)
-        m_hat = m[name] / (1.0 - beta1**k)  # bias correction: the moments start at zero
-        v_hat = v[name] / (1.0 - beta2**k)
-        new_params[name] = params[name] - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
+    for name, theta in params.items():
+        g = grads[name].astype(theta.dtype, copy=False)
+        m[name] = beta1 * state.m[name] + (1 - beta1) * g
+        v[name] = beta2 * state.v[name] + (1 - beta2) * (g * g)
+        m_hat = m[name] / (1 - beta1**k)  # bias correction: the moments start at zero
+        v_hat = v[name] / (1 - beta2**k)
+        new_params[name] = (theta - eta * m_hat / (np.sqrt(v_hat) + eps)).astype(theta.dtype, copy=False)
     return new_params, AdamState(m=m, v=v, step=k)
 # --8<-- [end:adam]
-
-
-def momentum_init(params: Params) -> Params:
-    """Zero velocities for SGD with momentum, same keys and shapes as `params`.
-
-    Parameters
-    ----------
-    params : dict of str to ndarray
-        The parameters to be optimised.
-
-    Returns
-    -------
-    dict of str to ndarray
-    """
-    if not isinstance(params, dict):
-        raise TypeError(f"`params` must be a dict of str to ndarray; got {type(params).__name__}.")
-    return {name: np.zeros_like(np.asarray(value, dtype=np.float64)) for name, value in params.items()}
 
 
 def momentum_step(
     params: Params, grads: Params, velocity: Params, *, learning_rate: float, momentum: float = 0.9
 ) -> tuple[Params, Params]:
-    r"""One step of SGD with momentum: $v \leftarrow \mu v - \eta g$, $\theta \leftarrow \theta + v$.
-
-    Parameters
-    ----------
-    params, grads, velocity : dict of str to ndarray
-        Same keys and shapes.
-    learning_rate : float
-        $\eta > 0$.
-    momentum : float, default 0.9
-        $\mu \in [0, 1)$.
-
-    Returns
-    -------
-    params, velocity : dict of str to ndarray
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> p, v = momentum_step({"w": np.array([1.0])}, {"w": np.array([2.0])}, {"w": np.array([0.5])},
-    ...                      learning_rate=0.1, momentum=0.9)
-    >>> float(v["w"][0]), float(p["w"][0])  # v = 0.9*0.5 - 0.1*2 = 0.25
-    (0.25, 1.25)
-    """
-    _check_pair(params, grads)
-    learning_rate = check_positive_float("learning_rate", learning_rate)
-    if not 0.0 <= check_nonnegative_float("momentum", momentum) < 1.0:
-        raise ValueError(f"`momentum` must be in [0, 1); got {momentum}.")
-    new_v = {name: momentum * velocity[name] - learning_rate * g for name, g in grads.items()}
-    return {name: params[name] + new_v[name] for name in params}, new_v
+    """Deprecated spelling of `sgd_step` with ``momentum=0.9`` by default; kept until `nnmem.recurrent` moves over."""
+    return sgd_step(params, grads, velocity, learning_rate=learning_rate, momentum=momentum)

@@ -219,7 +219,7 @@ def check_labels(
         check_finite(name, raw)
         fractional = raw != np.round(raw)
         if fractional.any():
-            raise ValueError(f"`{name}` must hold whole-number class labels; got {raw[fractional][0]!r}.")
+            raise ValueError(f"`{name}` must hold whole-number class labels; got {raw[fractional][0].item()!r}.")
     out = raw.astype(np.int64)
     low, high = int(out.min()), int(out.max())
     if n_classes is not None and (low < 0 or high >= n_classes):

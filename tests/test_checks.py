@@ -1,0 +1,356 @@
+"""The shared validators and the divergence guard (nnmem._checks).
+
+Error messages are matched whole (``^...$``); the bad-input tables in
+``tests/test_bad_inputs_*.py`` exercise them through the public functions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from nnmem import TrainingDivergedError
+from nnmem._checks import (
+    DIVERGENCE_FACTOR,
+    DIVERGENCE_FLOOR,
+    DivergenceGuard,
+    as_array,
+    check_array_dict,
+    check_finite,
+    check_labels,
+    check_nonnegative_float,
+    check_positive_float,
+    check_positive_int,
+    check_real,
+    check_same_n_samples,
+    make_rng,
+)
+
+
+def full(message: str) -> str:
+    return "^" + re.escape(message) + "$"
+
+
+# ---------------------------------------------------------------- as_array
+
+
+def test_as_array_converts_int_and_bool_to_float64() -> None:
+    out = as_array("x", [[1, 2]], ndim=2, shape_hint="(n, 2)")
+    assert out.dtype == np.float64 and out.tolist() == [[1.0, 2.0]]
+    out = as_array("x", np.array([True, False]), ndim=1, shape_hint="(n,)")
+    assert out.dtype == np.float64 and out.tolist() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [(np.float32, np.float32), (np.float64, np.float64), (np.float16, np.float64), (np.int32, np.float64),
+     (np.bool_, np.float64)],
+)
+def test_dtype_none_keeps_only_float32(given: type, expected: type) -> None:
+    assert as_array("x", np.ones(2, dtype=given), ndim=1, shape_hint="(n,)", dtype=None).dtype == expected
+
+
+def test_explicit_dtype_is_used() -> None:
+    assert as_array("x", np.ones(2), ndim=1, shape_hint="(n,)", dtype=np.float32).dtype == np.float32
+
+
+def test_ndim_none_accepts_any_number_of_dimensions_and_scalars() -> None:
+    assert as_array("x", np.ones((2, 2, 2)), ndim=None, shape_hint="any").shape == (2, 2, 2)
+    assert as_array("x", np.float32(3), ndim=None, shape_hint="any").shape == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "`x` must be an array of numbers with shape (n, 2); got 'abc' of type str."),
+        (b"ab", "`x` must be an array of numbers with shape (n, 2); got b'ab' of type bytes."),
+        (None, "`x` must be an array of numbers with shape (n, 2); got None of type NoneType."),
+        (np.array([[1 + 2j, 0]]),
+         "`x` must be an array of numbers with shape (n, 2); got an array of shape (1, 2) and dtype complex128."),
+        ([[1.0, None]],
+         "`x` must be an array of numbers with shape (n, 2); got an array of shape (1, 2) and dtype object."),
+        ([[1.0], [1.0, 2.0]],
+         "`x` must be an array of numbers with shape (n, 2); got [[1.0], [1.0, 2.0]] of type list."),
+    ],
+    ids=["str", "bytes", "None", "complex", "None-inside", "ragged"],
+)
+def test_as_array_type_errors(value: object, message: str) -> None:
+    with pytest.raises(TypeError, match=full(message)):
+        as_array("x", value, ndim=2, shape_hint="(n, 2)")
+
+
+def test_complex_raises_before_any_complex_warning() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TypeError):
+            as_array("x", np.array([1 + 0j]), ndim=1, shape_hint="(n,)")
+
+
+def test_wrong_ndim_with_and_without_reshape_hint() -> None:
+    with pytest.raises(ValueError, match=full(
+        "`x` must have shape (n, 2); got shape (3,). For a single feature or target use `.reshape(-1, 1)`;"
+        " for a single sample `.reshape(1, -1)`."
+    )):
+        as_array("x", np.ones(3), ndim=2, shape_hint="(n, 2)")
+    with pytest.raises(ValueError, match=full("`x` must have shape (n,); got shape (1, 3).")):
+        as_array("x", np.ones((1, 3)), ndim=1, shape_hint="(n,)")
+
+
+def test_empty_is_refused_unless_allowed() -> None:
+    message = "`x` must have shape (n, 2) with at least one element; got shape (0, 2)."
+    with pytest.raises(ValueError, match=full(message)):
+        as_array("x", np.ones((0, 2)), ndim=2, shape_hint="(n, 2)")
+    assert as_array("x", np.ones((0, 2)), ndim=2, shape_hint="(n, 2)", allow_empty=True).shape == (0, 2)
+
+
+def test_non_finite_values_are_counted() -> None:
+    with pytest.raises(ValueError, match=full("`x` must contain only finite numbers; got 2 NaN or infinite value(s).")):
+        as_array("x", [np.nan, 1.0, -np.inf], ndim=1, shape_hint="(n,)")
+    with pytest.raises(ValueError, match=full("`a` must contain only finite numbers; got 1 NaN or infinite value(s).")):
+        check_finite("a", np.array([np.inf]))
+    check_finite("a", np.array([1e308]))
+
+
+# ---------------------------------------------------------- check_array_dict
+
+
+def test_array_dict_returns_a_new_dict_with_float_arrays() -> None:
+    like = {"w": np.zeros((2, 3)), "b": np.zeros(3)}
+    value = {"w": np.ones((2, 3), dtype=int), "b": np.ones(3, dtype=np.float32)}
+    out = check_array_dict("grads", value, like=like)
+    assert out is not value and out["w"].dtype == np.float64 and out["b"].dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        ([1.0], TypeError, "`grads` must be a dict of str to ndarray; got [1.0] of type list."),
+        ({"w": np.zeros((2, 3))}, ValueError, "`grads` must have the keys ['b', 'w'] of `params`; got ['w']."),
+        ({"w": np.zeros((2, 3)), "b": np.zeros(3), "c": 1.0}, ValueError,
+         "`grads` must have the keys ['b', 'w'] of `params`; got ['b', 'c', 'w']."),
+        ({"w": np.zeros((2, 4)), "b": np.zeros(3)}, ValueError,
+         "`grads['w']` must have shape (2, 3) like `params['w']`; got (2, 4)."),
+        ({"w": np.zeros((2, 3)), "b": "x"}, TypeError,
+         "`grads['b']` must be an array of numbers with shape (3,); got 'x' of type str."),
+        ({"w": np.full((2, 3), np.nan), "b": np.zeros(3)}, ValueError,
+         "`grads['w']` must contain only finite numbers; got 6 NaN or infinite value(s)."),
+    ],
+    ids=["not-a-dict", "missing-key", "extra-key", "shape", "non-array", "nan"],
+)
+def test_array_dict_errors_name_the_key(value: object, error: type[Exception], message: str) -> None:
+    like = {"w": np.zeros((2, 3)), "b": np.zeros(3)}
+    with pytest.raises(error, match=full(message)):
+        check_array_dict("grads", value, like=like)
+
+
+def test_array_dict_with_keys_and_without_like() -> None:
+    with pytest.raises(ValueError, match=full("`state` must have the keys ['a', 'b']; got ['a'].")):
+        check_array_dict("state", {"a": np.ones(1)}, keys=["b", "a"])
+    assert check_array_dict("state", {"a": [1, 2]})["a"].tolist() == [1.0, 2.0]
+    with pytest.raises(ValueError, match=full("`v['w']` must have shape (2,) like `m['w']`; got (3,).")):
+        check_array_dict("v", {"w": np.ones(3)}, like={"w": np.ones(2)}, like_name="m")
+
+
+# -------------------------------------------------------------- check_labels
+
+
+def test_labels_accept_whole_floats_bools_and_numpy_ints() -> None:
+    out = check_labels("labels", [2.0, 0.0, 1.0], n_samples=3, n_classes=3)
+    assert out.dtype == np.int64 and out.tolist() == [2, 0, 1]
+    assert check_labels("labels", np.array([True, False])).tolist() == [1, 0]
+    assert check_labels("labels", np.array([4], dtype=np.uint8), n_classes=5).tolist() == [4]
+
+
+@pytest.mark.parametrize(
+    ("labels", "kwargs", "error", "message"),
+    [
+        ([0.5, 1.0], {}, ValueError, "`labels` must hold whole-number class labels; got 0.5."),
+        ([np.nan, 1.0], {}, ValueError, "`labels` must contain only finite numbers; got 1 NaN or infinite value(s)."),
+        ([-1, 2], {}, ValueError, "`labels` must be class labels >= 0; got values from -1 to 2."),
+        ([0, 3], {"n_classes": 3}, ValueError, "`labels` must be class labels in [0, 2]; got values from 0 to 3."),
+        ([-1, 0], {"n_classes": 3}, ValueError, "`labels` must be class labels in [0, 2]; got values from -1 to 0."),
+        ([[0, 1]], {}, ValueError, "`labels` must have shape (n_samples,); got shape (1, 2)."),
+        ([0, 1], {"n_samples": 3}, ValueError, "`labels` must have shape (3,), one label per sample; got shape (2,)."),
+        ([], {}, ValueError, "`labels` must hold at least one label; got shape (0,)."),
+        ("01", {}, TypeError, "`labels` must be integer class labels of shape (n_samples,); got '01' of type str."),
+        ([1j], {"n_samples": 1}, TypeError,
+         "`labels` must be integer class labels of shape (1,); got an array of shape (1,) and dtype complex128."),
+    ],
+    ids=["fraction", "nan", "negative", "too-large", "negative-with-classes", "2-D", "length", "empty", "str",
+         "complex"],
+)
+def test_label_errors(labels: object, kwargs: dict, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=full(message)):
+        check_labels("labels", labels, **kwargs)
+
+
+def test_labels_at_the_edges_of_the_range() -> None:
+    assert check_labels("y", [0, 2], n_classes=3).tolist() == [0, 2]
+
+
+# ---------------------------------------------------------- scalar checkers
+
+
+@pytest.mark.parametrize("value", [3, np.int64(3), np.int8(3), np.uint16(3)])
+def test_positive_int_accepts_numpy_integers(value: object) -> None:
+    out = check_positive_int("n", value)
+    assert out == 3 and type(out) is int
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (0, ValueError, "`n` must be a positive integer; got 0."),
+        (np.int64(-2), ValueError, "`n` must be a positive integer; got -2."),
+        (2.0, TypeError, "`n` must be a positive integer; got 2.0 of type float."),
+        (True, TypeError, "`n` must be a positive integer; got True of type bool."),
+        (np.bool_(True), TypeError, "`n` must be a positive integer; got np.True_ of type bool."),
+    ],
+)
+def test_positive_int_errors(value: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=full(message)):
+        check_positive_int("n", value)
+
+
+def test_float_checkers_accept_numpy_scalars_and_return_python_floats() -> None:
+    for check in (check_positive_float, check_real, check_nonnegative_float):
+        out = check("a", np.float32(0.5))
+        assert out == 0.5 and type(out) is float
+    assert check_real("a", -2) == -2.0
+    assert check_nonnegative_float("a", 0) == 0.0
+    assert check_positive_float("a", np.int64(2)) == 2.0
+    assert check_positive_float("a", 5e-324) == 5e-324  # the smallest positive float is positive
+
+
+@pytest.mark.parametrize(
+    ("check", "value", "error", "message"),
+    [
+        (check_positive_float, 0.0, ValueError, "`a` must be a finite positive number; got 0.0."),
+        (check_positive_float, -1, ValueError, "`a` must be a finite positive number; got -1."),
+        (check_positive_float, math.inf, ValueError, "`a` must be a finite positive number; got inf."),
+        (check_positive_float, math.nan, ValueError, "`a` must be a finite positive number; got nan."),
+        (check_positive_float, "1", TypeError, "`a` must be a positive number; got '1' of type str."),
+        (check_positive_float, True, TypeError, "`a` must be a positive number; got True of type bool."),
+        (check_positive_float, np.bool_(True), TypeError, "`a` must be a positive number; got np.True_ of type bool."),
+        (check_real, math.nan, ValueError, "`a` must be a finite number; got nan."),
+        (check_real, -math.inf, ValueError, "`a` must be a finite number; got -inf."),
+        (check_real, 1j, TypeError, "`a` must be a real number; got 1j of type complex."),
+        (check_real, False, TypeError, "`a` must be a real number; got False of type bool."),
+        (check_real, np.bool_(False), TypeError, "`a` must be a real number; got np.False_ of type bool."),
+        (check_nonnegative_float, -0.5, ValueError, "`a` must be a finite number >= 0; got -0.5."),
+        (check_nonnegative_float, None, TypeError, "`a` must be a real number; got None of type NoneType."),
+    ],
+)
+def test_float_checker_errors(check, value: object, error: type[Exception], message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error, match=full(message)):
+        check("a", value)
+
+
+def test_same_n_samples() -> None:
+    check_same_n_samples("x", np.zeros((2, 1)), "y", np.zeros(2))
+    with pytest.raises(ValueError, match=full(
+        "`x` and `y` must have the same number of samples (rows); got 2 and 3."
+    )):
+        check_same_n_samples("x", np.zeros((2, 1)), "y", np.zeros(3))
+
+
+# ------------------------------------------------------------------ make_rng
+
+
+def test_make_rng_seeds_like_default_rng() -> None:
+    assert make_rng(3).random() == np.random.default_rng(3).random()
+    assert make_rng(np.int64(3)).random() == np.random.default_rng(3).random()
+    assert make_rng(0).random() == np.random.default_rng(0).random()
+    gen = np.random.default_rng(1)
+    assert make_rng(gen) is gen
+    assert isinstance(make_rng(None), np.random.Generator)
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (-1, ValueError, "`rng` must be None, a non-negative int seed or a numpy.random.Generator; got -1."),
+        (np.int32(-5), ValueError, "`rng` must be None, a non-negative int seed or a numpy.random.Generator; got -5."),
+        ("seed", TypeError,
+         "`rng` must be None, a non-negative int seed or a numpy.random.Generator; got 'seed' of type str."),
+        (1.5, TypeError,
+         "`rng` must be None, a non-negative int seed or a numpy.random.Generator; got 1.5 of type float."),
+        (True, TypeError,
+         "`rng` must be None, a non-negative int seed or a numpy.random.Generator; got True of type bool."),
+    ],
+)
+def test_make_rng_errors(value: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=full(message)):
+        make_rng(value)
+
+
+def test_make_rng_names_another_argument() -> None:
+    with pytest.raises(ValueError, match="^`seed` must be"):
+        make_rng(-1, name="seed")
+
+
+# ---------------------------------------------------------- DivergenceGuard
+
+
+def test_rule_constants() -> None:
+    assert DIVERGENCE_FACTOR == 1000.0 and DIVERGENCE_FLOOR == 0.001
+
+
+def test_guard_both_sides_of_the_threshold() -> None:
+    guard = DivergenceGuard(setting="learning_rate", hint="try a smaller learning_rate")
+    assert guard.limit == math.inf  # nothing seen yet
+    guard.check(2.0, epoch=1)  # reference 2.0, so the limit is 1000 * 2.0 = 2000
+    assert guard.reference == 2.0 and guard.limit == 2000.0
+    guard.check(2000.0, epoch=2)  # exactly at the limit: accepted
+    guard.check(0.5, epoch=3)  # a smaller loss does not move the reference
+    assert guard.reference == 2.0
+    with pytest.raises(TrainingDivergedError, match=full(
+        "Training diverged: the loss reached 2e+03, more than 1000 times its starting value 2 in epoch 4. "
+        "The setting responsible is `learning_rate`: try a smaller learning_rate."
+    )):
+        guard.check(2000.5, epoch=4)
+
+
+def test_guard_floor_on_a_tiny_starting_loss() -> None:
+    # reference 1e-6 is below the floor 1e-3, so the limit is 1000 * 1e-3 = 1.0
+    guard = DivergenceGuard(setting="ewc_lambda", hint="try a smaller ewc_lambda", value=5e3)
+    guard.check(1e-6, epoch=1)
+    assert guard.limit == pytest.approx(1.0)
+    guard.check(1.0, epoch=2)
+    with pytest.raises(TrainingDivergedError, match=full(
+        "Training diverged: the loss reached 1.01, more than 1000 times its starting value 1e-06 in epoch 3. "
+        "The setting responsible is `ewc_lambda` = 5000: try a smaller ewc_lambda."
+    )):
+        guard.check(1.01, epoch=3)
+
+
+def test_guard_reference_above_the_floor_is_not_floored() -> None:
+    guard = DivergenceGuard()
+    guard.check(0.01, epoch=1)  # 0.01 > 1e-3: limit 10, not 1
+    guard.check(10.0, epoch=2)
+    with pytest.raises(TrainingDivergedError):
+        guard.check(10.01, epoch=3)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_guard_non_finite(bad: float) -> None:
+    guard = DivergenceGuard(setting="max_norm", hint="try a smaller max_norm", unit="step")
+    with pytest.raises(TrainingDivergedError, match=full(
+        f"Training diverged: the loss became {bad} in step 7. The setting responsible is `max_norm`: "
+        "try a smaller max_norm."
+    )):
+        guard.check(bad, epoch=7)
+    assert guard.reference is None  # a non-finite first loss sets no reference
+
+
+def test_guard_is_a_floating_point_error() -> None:
+    assert issubclass(TrainingDivergedError, FloatingPointError)
+    guard = DivergenceGuard()
+    with pytest.raises(FloatingPointError, match="^Training diverged: the loss became nan in epoch 1. "
+                       "The setting responsible is `learning_rate`: try a smaller learning_rate.$"):
+        guard.check(np.float32(np.nan), epoch=1)

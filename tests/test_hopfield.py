@@ -45,6 +45,26 @@ def test_energy_never_increases_under_asynchronous_updates(n: int, p: int, seed:
         e = e_new
 
 
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(3, 40), p=st.integers(1, 8), seed=st.integers(0, 2**31 - 1))
+def test_one_asynchronous_flip_changes_the_energy_by_minus_delta_s_times_h(n: int, p: int, seed: int) -> None:
+    """Delta E = -Delta s_i h_i with h = W s, checked against `energy` for a single-neuron network update."""
+    rng = np.random.default_rng(seed)
+    W = store(rng.choice([-1.0, 1.0], size=(p, n)))
+    s = rng.choice([-1.0, 1.0], size=n)
+    after = update_async(W, s, rng=seed)
+    # the sweep's total energy change equals the sum of -Delta s_i h_i taken in sweep order
+    order = np.random.default_rng(seed).permutation(n)
+    t, total = s.copy(), 0.0
+    for i in order:
+        h = sum(W[i, j] * t[j] for j in range(n))  # h_i = sum_j w_ij s_j, written out
+        new = t[i] if abs(h) <= 1e-9 else (1.0 if h > 0 else -1.0)
+        total += -(new - t[i]) * h
+        t[i] = new
+    np.testing.assert_array_equal(after, t)
+    assert energy(W, after) - energy(W, s) == pytest.approx(total, abs=1e-9)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_stored_patterns_are_fixed_points_at_low_load(seed: int) -> None:
     xi = random_patterns(10, 400, seed)  # load 0.025
@@ -111,24 +131,6 @@ def test_retrieval_breaks_down_above_the_critical_load() -> None:
     assert fractions[0.2] < 0.2
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "match"),
-    [
-        (lambda: store(np.array([[1, 0, -1]])), ValueError, r"`patterns` must contain only -1 and \+1; got 1 other value\(s\), e.g. 0"),
-        (lambda: store(np.array([1, -1])), ValueError, r"`patterns` must have shape \(n_patterns, n_neurons\); got shape \(2,\)"),
-        (lambda: store("abc"), TypeError, r"`patterns` must be an array of -1 and \+1"),
-        (lambda: energy(np.zeros((3, 2)), np.ones(3)), ValueError, r"`W` must be a square matrix of shape \(N, N\); got shape \(3, 2\)"),
-        (lambda: energy(np.zeros((3, 3)), np.ones(4)), ValueError, r"`state` must have 3 neurons \(last axis\) to match `W`; got shape \(4,\)"),
-        (lambda: recall(np.zeros((3, 3)), np.ones(3), max_steps=0), ValueError, r"`max_steps` must be a positive integer; got 0"),
-        (lambda: corrupt(np.ones(4), fraction=1.5), ValueError, r"`fraction` must be a number in \[0, 1\]; got 1.5"),
-        (lambda: one_step_error_theory(0), ValueError, r"`load` must be a positive number p/N; got 0"),
-    ],
-)
-def test_errors(call, error, match) -> None:  # noqa: ANN001
-    with pytest.raises(error, match=match):
-        call()
-
-
 def test_ties_survive_floating_point_rounding() -> None:
     """Fields that are zero in exact arithmetic keep the neuron's state, even when rounding makes them +-1e-17."""
     rng = np.random.default_rng(3)
@@ -140,3 +142,144 @@ def test_ties_survive_floating_point_rounding() -> None:
     assert ties.size > 0  # the seed gives some exact ties
     after = update_sync(W, s[None])[0]
     np.testing.assert_array_equal(after[ties], s[ties])
+
+
+def test_one_step_error_rate_counts_ties_as_stable() -> None:
+    """A field that is zero in exact arithmetic keeps the bit (the update rule), even when rounding makes it negative.
+
+    With N = 99 and p = 10, N h_i = sum_mu xi^mu_i (xi^mu . xi^nu) - p xi^nu_i is an
+    integer; for seed 12 one of them is exactly 0 and no bit is truly unstable,
+    so the measured error rate must be 0 (counting the tie as an error gives 1/990).
+    """
+    n, p, seed = 99, 10, 12
+    xi = np.random.default_rng(seed).choice(np.array([-1.0, 1.0]), size=(p, n))  # the documented draw
+    exact = np.rint(xi @ (xi.T @ xi) - p * xi).astype(int)  # N h for each stored pattern, in integers
+    assert np.count_nonzero(exact * xi < 0) == 0 and np.count_nonzero(exact == 0) == 1
+    assert np.count_nonzero(xi @ store(xi) * xi < 0) == 1  # the tie comes out of floating point negative
+    assert one_step_error_rate(n, p, rng=seed) == 0.0
+
+
+def test_one_step_error_rate_by_integer_counting() -> None:
+    """Independent count in integer arithmetic: bits with xi_i * N h_i < 0, averaged over 3 draws of one generator."""
+    n, p = 50, 12
+    gen = np.random.default_rng(7)
+    errors = 0
+    for _ in range(3):
+        xi = gen.choice(np.array([-1.0, 1.0]), size=(p, n))
+        exact = np.rint(xi @ (xi.T @ xi) - p * xi).astype(int)
+        errors += int(np.count_nonzero(exact * xi < 0))
+    assert errors > 0  # load 0.24: some bits are unstable
+    assert one_step_error_rate(n, p, trials=3, rng=7) == errors / (3 * p * n)
+
+
+def test_one_step_error_rate_of_one_pattern_is_zero() -> None:
+    # p = 1: h_i = (N - 1) xi_i / N has the sign of xi_i, so no bit flips
+    assert one_step_error_rate(10, 1, trials=2, rng=0) == 0.0
+
+
+def test_overlap_shapes_and_values_by_hand() -> None:
+    a = np.array([1, 1, -1, -1])
+    b = np.array([1, -1, -1, -1])  # agrees on 3 of 4: m = (3 - 1) / 4 = 0.5
+    m = overlap(a, b)
+    assert isinstance(m, np.ndarray) and m.shape == () and float(m) == 0.5
+    patterns = np.array([a, -a, b])
+    np.testing.assert_array_equal(overlap(a, patterns), [1.0, -1.0, 0.5])  # one state, three patterns
+    np.testing.assert_array_equal(overlap(patterns, a), [1.0, -1.0, 0.5])  # three states, one pattern
+    # every state against every pattern, also when both batches have the same shape
+    expected = np.array([[1.0, -1.0, 0.5], [-1.0, 1.0, -0.5], [0.5, -0.5, 1.0]])
+    np.testing.assert_array_equal(overlap(patterns, patterns), expected)
+    np.testing.assert_array_equal(overlap(patterns[:2], patterns), expected[:2])
+
+
+def test_energy_by_hand_and_only_for_one_state() -> None:
+    # one pattern (1, 1, -1, -1) in N = 4: W = xi xi^T / 4 off the diagonal;
+    # E(s) = -((xi . s)^2 - 4) / 8, so E(xi) = -(16 - 4) / 8 = -1.5 and E((1, -1, -1, -1)) = -(4 - 4) / 8 = 0
+    W = store(np.array([[1, 1, -1, -1]]))
+    assert energy(W, np.array([1, 1, -1, -1])) == pytest.approx(-1.5, abs=1e-15)
+    assert energy(W, np.array([1, -1, -1, -1])) == pytest.approx(0.0, abs=1e-15)
+    assert isinstance(energy(W, np.array([1, 1, -1, -1])), float)
+    with pytest.raises(ValueError, match=r"^`state` must have shape \(4,\); got shape \(1, 4\)\.$"):
+        energy(W, np.ones((1, 4)))
+
+
+def test_fields_are_h_equals_W_s_for_an_update_by_hand() -> None:
+    # W = [[0, 1, -2], [1, 0, 0.5], [-2, 0.5, 0]]; s = (1, -1, 1)
+    # h = W s = (0 - 1 - 2, 1 + 0 + 0.5, -2 - 0.5 + 0) = (-3, 1.5, -2.5) -> sign (-1, 1, -1)
+    W = np.array([[0.0, 1.0, -2.0], [1.0, 0.0, 0.5], [-2.0, 0.5, 0.0]])
+    np.testing.assert_array_equal(update_sync(W, np.array([[1, -1, 1]])), [[-1.0, 1.0, -1.0]])
+    np.testing.assert_array_equal(update_sync(W, np.array([1, -1, 1])), [-1.0, 1.0, -1.0])  # one state, shape kept
+
+
+@pytest.mark.parametrize(
+    ("W", "message"),
+    [
+        (
+            np.array([[0.0, 1.0], [0.5, 0.0]]),
+            r"^`W` must be symmetric \(w_ij = w_ji\); got max \|w_ij - w_ji\| = 0\.5\.$",
+        ),
+        (
+            np.array([[0.25, 1.0], [1.0, 0.0]]),
+            r"^`W` must have a zero diagonal \(w_ii = 0\); got max \|w_ii\| = 0\.25\.$",
+        ),
+    ],
+    ids=["asymmetric", "self-coupling"],
+)
+@pytest.mark.parametrize("function", ["energy", "update_async", "update_sync", "recall"])
+def test_weights_must_be_symmetric_with_zero_diagonal(W: np.ndarray, message: str, function: str) -> None:
+    call = {
+        "energy": lambda: energy(W, np.array([1, 1])),
+        "update_async": lambda: update_async(W, np.array([1, 1]), rng=0),
+        "update_sync": lambda: update_sync(W, np.array([[1, 1]])),
+        "recall": lambda: recall(W, np.array([1, 1]), rng=0),
+    }[function]
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_weights_symmetric_up_to_rounding_are_accepted() -> None:
+    """The pseudo-inverse rule of the chapter's exercise 3 is symmetric only up to rounding."""
+    xi = random_patterns(6, 40, 0)
+    P = xi.T @ np.linalg.inv(xi @ xi.T) @ xi
+    np.fill_diagonal(P, 0.0)
+    W = P + 1e-12 * np.triu(np.ones_like(P), 1)  # asymmetry 1e-12, below 1e-10 * max |w|
+    np.testing.assert_array_equal(update_sync(W, xi), update_sync((W + W.T) / 2, xi))
+    too_far = P + 1e-8 * np.triu(np.ones_like(P), 1)  # well above 1e-10 * max |w| (max |w| < 1)
+    with pytest.raises(ValueError, match=r"^`W` must be symmetric"):
+        update_sync(too_far, xi)
+
+
+def test_recall_reports_convergence_as_an_array_for_one_cue_and_a_batch() -> None:
+    xi = random_patterns(2, 50, 1)
+    W = store(xi)
+    one = recall(W, xi[0], rng=0)
+    batch = recall(W, xi, rng=0)
+    assert isinstance(one.converged, np.ndarray) and one.converged.shape == () and bool(one.converged)
+    assert batch.converged.shape == (2,) and batch.converged.all()
+    assert one.steps == 1 and batch.steps == 1  # stored patterns: the first sweep changes nothing
+
+
+def test_recall_stops_after_max_steps_on_a_cycle_free_but_slow_case() -> None:
+    # W = [[0, -1], [-1, 0]] from (1, 1): the first sweep flips one neuron, the second changes nothing
+    W = np.array([[0.0, -1.0], [-1.0, 0.0]])
+    result = recall(W, np.array([1, 1]), rng=0)
+    assert result.steps == 2 and bool(result.converged)
+    capped = recall(W, np.array([1, 1]), max_steps=1, rng=0)
+    assert capped.steps == 1 and not bool(capped.converged)
+    assert sorted(capped.state.tolist()) == [-1.0, 1.0]
+
+
+@pytest.mark.parametrize("fraction", [0.5, np.float32(0.5), np.float64(0.5)], ids=["float", "float32", "float64"])
+def test_corrupt_flips_exactly_round_fraction_n_bits(fraction: float) -> None:
+    p = np.array([1, -1] * 5)
+    out = corrupt(p, fraction=fraction, rng=0)
+    assert int(np.sum(out != p)) == 5  # round(0.5 * 10)
+    np.testing.assert_array_equal(np.abs(out), 1.0)
+    assert int(np.sum(corrupt(p, fraction=1, rng=0) != p)) == 10
+    assert int(np.sum(corrupt(p, fraction=0.0, rng=0) != p)) == 0
+    assert int(np.sum(corrupt(p, fraction=0.26, rng=0) != p)) == 3  # round(2.6)
+
+
+def test_one_step_error_theory_by_hand() -> None:
+    # load 1/2: erf(sqrt(1)) = erf(1) = 0.8427007929497149 (Abramowitz & Stegun table 7.1)
+    assert one_step_error_theory(0.5) == pytest.approx(0.5 * (1 - 0.8427007929497149), rel=1e-12)
+    assert one_step_error_theory(np.float32(0.5)) == pytest.approx(0.07864960352514255, rel=1e-12)

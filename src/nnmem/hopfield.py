@@ -11,12 +11,22 @@ The energy $E(s) = -\tfrac12 s^\top W s$ never increases under asynchronous
 updates, so the dynamics settle in a local minimum: ideally the stored pattern
 closest to the cue.
 
+Every function that takes weights checks that $W$ is square, finite,
+symmetric ($w_{ij} = w_{ji}$) and has a zero diagonal, up to rounding
+($10^{-10}$ of the largest weight): the energy argument needs both, so
+non-symmetric weights or self-couplings are rejected with a ``ValueError``.
+Fields follow the book's index order, $h = W s$; for a batch of states in
+the rows of $S$ that is $H = S W^\top$.
+
 Ties: when $h_i = 0$, the neuron keeps its current state. This keeps the
-dynamics deterministic and the energy argument intact. A field that is zero
-in exact arithmetic (common with an even number of patterns, since the
-fields are multiples of $1/N$) may come out of floating point as $\pm 10^{-17}$,
-so "zero" means $|h_i| \le 10^{-12} \max_i \sum_j |w_{ij}|$, far below the
-smallest non-zero field of Hebbian weights.
+dynamics deterministic and the energy argument intact. With Hebbian weights
+$N h_i$ is a sum of $p(N - 1)$ terms $\pm 1$, so exact zero fields occur
+whenever $p(N - 1)$ is even. Such a field may come out of floating point as
+$\pm 10^{-17}$, so "zero" means $|h_i| \le 10^{-12} \max_i \sum_j |w_{ij}|$,
+far below the smallest non-zero field of Hebbian weights. `update_async`,
+`update_sync`, `recall` and `one_step_error_rate` all use this one rule.
+
+All arrays returned are float64.
 
 References
 ----------
@@ -32,11 +42,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from nnmem._checks import check_positive_int, make_rng
+from nnmem._checks import Seed, as_array, as_pm1, check_positive_float, check_positive_int, check_real, make_rng
+
+#: `W` counts as symmetric with a zero diagonal when every |w_ij - w_ji| and
+#: |w_ii| is at most this times max |w_ij| (room for rounding only).
+_SYMMETRY_RTOL = 1e-10
 
 __all__ = [
     "RecallResult",
@@ -52,42 +66,31 @@ __all__ = [
 ]
 
 
-def _as_pm1(name: str, value: Any, *, ndim: tuple[int, ...], shape_hint: str) -> np.ndarray:
-    if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"`{name}` must be an array of -1 and +1 with shape {shape_hint}; got {value!r}.")
-    array = np.asarray(value)
-    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-        raise TypeError(f"`{name}` must be an array of -1 and +1 with shape {shape_hint}; got dtype {array.dtype}.")
-    if array.ndim not in ndim:
-        raise ValueError(f"`{name}` must have shape {shape_hint}; got shape {array.shape}.")
-    if array.size == 0:
-        raise ValueError(f"`{name}` must not be empty; got shape {array.shape}.")
-    bad = ~np.isin(array, (-1, 1))
-    if bad.any():
-        example = array[bad].flat[0].item()
-        raise ValueError(f"`{name}` must contain only -1 and +1; got {int(bad.sum())} other value(s), e.g. {example!r}.")
-    return array.astype(np.float64)
-
-
-def _check_weights(W: Any) -> np.ndarray:
-    W = np.asarray(W, dtype=np.float64)
-    if W.ndim != 2 or W.shape[0] != W.shape[1]:
-        raise ValueError(f"`W` must be a square matrix of shape (N, N); got shape {W.shape}.")
-    if not np.all(np.isfinite(W)):
-        raise ValueError("`W` must contain only finite numbers; got NaN or infinity.")
+def _check_weights(W: ArrayLike) -> np.ndarray:
+    """`W` as a finite, square, symmetric float64 matrix with a zero diagonal."""
+    W = as_array("W", W, ndim=2, shape_hint="(N, N)")
+    if W.shape[0] != W.shape[1] or W.size == 0:
+        raise ValueError(f"`W` must be a non-empty square matrix of shape (N, N); got shape {W.shape}.")
+    tol = _SYMMETRY_RTOL * float(np.abs(W).max())  # rounding in a computed symmetric matrix
+    asymmetry = float(np.abs(W - W.T).max())
+    if asymmetry > tol:
+        raise ValueError(f"`W` must be symmetric (w_ij = w_ji); got max |w_ij - w_ji| = {asymmetry:.3g}.")
+    self_coupling = float(np.abs(np.diagonal(W)).max())
+    if self_coupling > tol:
+        raise ValueError(f"`W` must have a zero diagonal (w_ii = 0); got max |w_ii| = {self_coupling:.3g}.")
     return W
 
 
-def _check_state(name: str, state: Any, n_neurons: int, *, batch: bool) -> np.ndarray:
-    hint = f"(n_states, {n_neurons})" if batch else f"({n_neurons},) or (n_states, {n_neurons})"
-    s = _as_pm1(name, state, ndim=(1, 2), shape_hint=hint)
+def _check_state(name: str, state: ArrayLike, n_neurons: int) -> np.ndarray:
+    hint = f"({n_neurons},) or (n_states, {n_neurons})"
+    s = as_pm1(name, state, ndim=(1, 2), shape_hint=hint)
     if s.shape[-1] != n_neurons:
         raise ValueError(f"`{name}` must have {n_neurons} neurons (last axis) to match `W`; got shape {s.shape}.")
     return s
 
 
 # --8<-- [start:store]
-def store(patterns: np.ndarray) -> np.ndarray:
+def store(patterns: ArrayLike) -> np.ndarray:
     r"""Hebbian weights $W = \frac{1}{N} \Xi^\top \Xi$ with a zero diagonal.
 
     Parameters
@@ -112,39 +115,46 @@ def store(patterns: np.ndarray) -> np.ndarray:
            [-0.33333333,  0.        , -0.33333333],
            [ 0.33333333, -0.33333333,  0.        ]])
     """
-    xi = _as_pm1("patterns", patterns, ndim=(2,), shape_hint="(n_patterns, n_neurons)")
+    xi = as_pm1("patterns", patterns, ndim=(2,), shape_hint="(n_patterns, n_neurons)")
     n_neurons = xi.shape[1]
-    W = xi.T @ xi / n_neurons
+    W: np.ndarray = xi.T @ xi / n_neurons
     np.fill_diagonal(W, 0.0)
     return W
 # --8<-- [end:store]
 
 
-def energy(W: np.ndarray, state: np.ndarray) -> np.ndarray | float:
-    r"""Energy $E(s) = -\tfrac12 s^\top W s$ of one state or of each row of a batch.
+def energy(W: ArrayLike, state: ArrayLike) -> float:
+    r"""Energy $E(s) = -\tfrac12 s^\top W s = -\tfrac12 \sum_{i,j} w_{ij} s_i s_j$ of one state.
 
     Parameters
     ----------
     W : ndarray of shape (N, N)
-        Weights from `store`.
-    state : ndarray of shape (N,) or (n_states, N)
-        States in $\{-1, +1\}$.
+        Symmetric weights with a zero diagonal, e.g. from `store`.
+    state : ndarray of shape (N,)
+        One state in $\{-1, +1\}$.
 
     Returns
     -------
-    float or ndarray of shape (n_states,)
-        The energy of each state.
+    float
+        The energy.
+
+    Raises
+    ------
+    ValueError
+        If `W` is not square, symmetric with a zero diagonal and finite, or
+        `state` is not a vector of -1 and +1 with N entries.
 
     Examples
     --------
     >>> W = store(np.array([[1, -1, 1]]))
-    >>> round(energy(W, np.array([1, -1, 1])), 6)  # -(1/2) * 6 * (1/3)
+    >>> energy(W, np.array([1, -1, 1]))  # -(1/2) * (6 off-diagonal terms of +1/3)
     -1.0
     """
     W = _check_weights(W)
-    s = _check_state("state", state, W.shape[0], batch=False)
-    e = -0.5 * np.einsum("...i,ij,...j->...", s, W, s)
-    return float(e) if s.ndim == 1 else e
+    s = as_pm1("state", state, ndim=(1,), shape_hint=f"({W.shape[0]},)")
+    if s.shape[0] != W.shape[0]:
+        raise ValueError(f"`state` must have {W.shape[0]} neurons to match `W`; got shape {s.shape}.")
+    return float(-0.5 * (s @ W @ s))
 
 
 def _tie_tolerance(W: np.ndarray) -> float:
@@ -157,7 +167,7 @@ def _sign_keep_ties(field: np.ndarray, current: np.ndarray, tol: float) -> np.nd
 
 
 # --8<-- [start:async]
-def update_async(W: np.ndarray, state: np.ndarray, *, rng: Any = None) -> np.ndarray:
+def update_async(W: ArrayLike, state: ArrayLike, *, rng: Seed = None) -> np.ndarray:
     r"""One asynchronous sweep: every neuron, in a random order, takes the sign of its field.
 
     Each neuron sees the states its predecessors in the sweep have just
@@ -178,31 +188,39 @@ def update_async(W: np.ndarray, state: np.ndarray, *, rng: Any = None) -> np.nda
     -------
     ndarray of the shape of `state`
         The new state(s), as float arrays of -1.0 and +1.0.
+
+    Examples
+    --------
+    >>> W = np.array([[0.0, -1.0], [-1.0, 0.0]])  # two neurons that disagree
+    >>> update_async(W, np.array([1, 1]), rng=0).tolist()  # the first one updated flips; the second then stays
+    [-1.0, 1.0]
     """
     W = _check_weights(W)
-    s = _check_state("state", state, W.shape[0], batch=False).copy()
+    s = _check_state("state", state, W.shape[0]).copy()
     order = make_rng(rng).permutation(W.shape[0])
     tol = _tie_tolerance(W)
     for i in order:
-        field = s @ W[:, i]  # h_i for every state in the batch
+        field = s @ W[i]  # h_i = sum_j w_ij s_j, for every state in the batch
         s[..., i] = _sign_keep_ties(field, s[..., i], tol)
     return s
 # --8<-- [end:async]
 
 
 # --8<-- [start:sync]
-def update_sync(W: np.ndarray, states: np.ndarray) -> np.ndarray:
+def update_sync(W: ArrayLike, states: ArrayLike) -> np.ndarray:
     r"""One synchronous step: all neurons update at once, $s \leftarrow \operatorname{sign}(W s)$.
 
-    Parallel updates can end in a 2-cycle between two states instead of a
-    fixed point; the energy argument covers only asynchronous updates.
+    For a batch of row states $S$ the fields are $H = S W^\top$, i.e.
+    $h_{ni} = \sum_j w_{ij} s_{nj}$. Parallel updates can end in a 2-cycle
+    between two states instead of a fixed point; the energy argument covers
+    only asynchronous updates.
 
     Parameters
     ----------
     W : ndarray of shape (N, N)
-        Weights.
+        Symmetric weights with zero diagonal.
     states : ndarray of shape (n_states, N) or (N,)
-        Current states.
+        Current states, one per row.
 
     Returns
     -------
@@ -216,8 +234,8 @@ def update_sync(W: np.ndarray, states: np.ndarray) -> np.ndarray:
     array([[-1., -1.]])
     """
     W = _check_weights(W)
-    s = _check_state("states", states, W.shape[0], batch=True)
-    return _sign_keep_ties(s @ W, s, _tie_tolerance(W))  # W is symmetric, so s @ W = (W s^T)^T
+    s = _check_state("states", states, W.shape[0])
+    return _sign_keep_ties(s @ W.T, s, _tie_tolerance(W))  # H = S W^T: row n holds W s_n
 # --8<-- [end:sync]
 
 
@@ -228,25 +246,29 @@ class RecallResult:
     Attributes
     ----------
     state : ndarray of shape (N,) or (n_states, N)
-        The final state(s).
-    converged : bool or ndarray of bool
-        Whether a whole sweep left the state unchanged (a fixed point).
+        The final state(s), with the shape of the cue.
+    converged : ndarray of bool, of shape () or (n_states,)
+        Whether a whole sweep left each state unchanged (a fixed point);
+        always an array (0-d for a single cue), so ``bool(result.converged)``
+        and ``result.converged.all()`` both work.
     steps : int
         Number of sweeps run (including the final sweep with no change).
     """
 
     state: np.ndarray
-    converged: Any
+    converged: np.ndarray
     steps: int
 
 
-def recall(W: np.ndarray, cue: np.ndarray, *, max_steps: int = 100, rng: Any = None) -> RecallResult:
+def recall(
+    W: ArrayLike, cue: ArrayLike, *, max_steps: int = 100, rng: Seed = None
+) -> RecallResult:
     """Run asynchronous sweeps from `cue` until nothing changes or `max_steps` sweeps.
 
     Parameters
     ----------
     W : ndarray of shape (N, N)
-        Weights from `store`.
+        Symmetric weights with zero diagonal, e.g. from `store`.
     cue : ndarray of shape (N,) or (n_states, N)
         Starting state(s), e.g. a corrupted pattern.
     max_steps : int, default 100
@@ -265,33 +287,34 @@ def recall(W: np.ndarray, cue: np.ndarray, *, max_steps: int = 100, rng: Any = N
     >>> W = store(xi)
     >>> cue = xi[0].copy(); cue[0] = -1  # one bit wrong
     >>> result = recall(W, cue, rng=0)
-    >>> result.state.astype(int).tolist(), result.converged
-    ([1, 1, 1, 1, -1, -1, -1, -1], True)
+    >>> result.state.astype(int).tolist(), bool(result.converged), result.steps
+    ([1, 1, 1, 1, -1, -1, -1, -1], True, 2)
     """
     W = _check_weights(W)
-    s = _check_state("cue", cue, W.shape[0], batch=False)
+    s = _check_state("cue", cue, W.shape[0])
     max_steps = check_positive_int("max_steps", max_steps)
     gen = make_rng(rng)
     converged = np.zeros(s.shape[:-1], dtype=bool)
     steps = 0
-    for steps in range(1, max_steps + 1):
+    while steps < max_steps:
+        steps += 1
         new = update_async(W, s, rng=gen)
         converged = np.all(new == s, axis=-1)
         s = new
         if np.all(converged):
             break
-    return RecallResult(state=s, converged=bool(converged) if np.ndim(converged) == 0 else converged, steps=steps)
+    return RecallResult(state=s, converged=np.asarray(converged), steps=steps)
 
 
-def corrupt(pattern: np.ndarray, *, fraction: float, rng: Any = None) -> np.ndarray:
-    """Flip exactly ``round(fraction * N)`` randomly chosen bits of `pattern`.
+def corrupt(pattern: ArrayLike, *, fraction: float, rng: Seed = None) -> np.ndarray:
+    r"""Flip exactly ``round(fraction * N)`` randomly chosen bits of `pattern`.
 
     Parameters
     ----------
     pattern : ndarray of shape (N,)
-        A pattern in $\\{-1, +1\\}$.
+        A pattern in $\{-1, +1\}$.
     fraction : float
-        Fraction of bits to flip, in $[0, 1]$.
+        Fraction of bits to flip, in $[0, 1]$ (numpy scalars accepted).
     rng : None, int or numpy.random.Generator
         Chooses the bits.
 
@@ -306,42 +329,52 @@ def corrupt(pattern: np.ndarray, *, fraction: float, rng: Any = None) -> np.ndar
     >>> int((corrupt(p, fraction=0.3, rng=0) == -1).sum())
     3
     """
-    s = _as_pm1("pattern", pattern, ndim=(1,), shape_hint="(n_neurons,)").copy()
-    if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 <= fraction <= 1:
-        raise ValueError(f"`fraction` must be a number in [0, 1]; got {fraction!r}.")
+    s = as_pm1("pattern", pattern, ndim=(1,), shape_hint="(n_neurons,)").copy()
+    fraction = check_real("fraction", fraction)
+    if not 0.0 <= fraction <= 1.0:
+        raise ValueError(f"`fraction` must be a number in [0, 1]; got {fraction}.")
     n_flip = int(round(fraction * s.size))
     idx = make_rng(rng).choice(s.size, size=n_flip, replace=False)
     s[idx] *= -1
     return s
 
 
-def overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray | float:
-    r"""Overlap $m = \frac{1}{N} \sum_i a_i b_i$, in $[-1, 1]$; 1 means identical.
+def overlap(states: ArrayLike, patterns: ArrayLike) -> np.ndarray:
+    r"""Overlaps $m^\mu = \frac{1}{N} \sum_i s_i \xi^\mu_i$ of each state with each pattern, in $[-1, 1]$.
+
+    1 means identical, -1 the reversed pattern, about 0 unrelated.
 
     Parameters
     ----------
-    a : ndarray of shape (N,) or (n, N)
-        State(s) in $\{-1, +1\}$.
-    b : ndarray of shape (N,) or (k, N)
-        State(s) or patterns in $\{-1, +1\}$. With equal shapes the overlap is
-        taken row by row; otherwise every row of `a` against every row of `b`.
+    states : ndarray of shape (N,) or (n_states, N)
+        State(s) $s$ in $\{-1, +1\}$.
+    patterns : ndarray of shape (N,) or (n_patterns, N)
+        Pattern(s) $\xi^\mu$ in $\{-1, +1\}$.
 
     Returns
     -------
-    float or ndarray
-        The overlap(s).
+    ndarray of shape ``states.shape[:-1] + patterns.shape[:-1]``
+        Always an array: 0-d for one state and one pattern (use ``float(m)``),
+        ``(n_patterns,)`` for one state against many patterns, ``(n_states,)``
+        for many states against one pattern, and ``(n_states, n_patterns)``
+        (every state against every pattern) for two batches; the overlaps of
+        matching rows are its diagonal.
 
     Examples
     --------
-    >>> overlap(np.array([1, 1, -1, -1]), np.array([1, -1, -1, -1]))
-    0.5
+    >>> overlap(np.array([1, 1, -1, -1]), np.array([1, -1, -1, -1]))  # (1 - 1 + 1 + 1) / 4
+    array(0.5)
+    >>> overlap(np.array([1, 1, -1, -1]), np.array([[1, 1, -1, -1], [-1, -1, 1, 1]]))
+    array([ 1., -1.])
     """
-    a = _as_pm1("a", a, ndim=(1, 2), shape_hint="(N,) or (n, N)")
-    b = _as_pm1("b", b, ndim=(1, 2), shape_hint="(N,) or (n, N)")
-    if a.shape[-1] != b.shape[-1]:
-        raise ValueError(f"`a` and `b` must have the same number of neurons; got {a.shape[-1]} and {b.shape[-1]}.")
-    m = (a * b).mean(axis=-1) if a.shape == b.shape else a @ b.T / a.shape[-1]
-    return float(m) if np.ndim(m) == 0 else m
+    s = as_pm1("states", states, ndim=(1, 2), shape_hint="(N,) or (n_states, N)")
+    xi = as_pm1("patterns", patterns, ndim=(1, 2), shape_hint="(N,) or (n_patterns, N)")
+    if s.shape[-1] != xi.shape[-1]:
+        raise ValueError(
+            f"`states` and `patterns` must have the same number of neurons (last axis); "
+            f"got {s.shape[-1]} and {xi.shape[-1]}."
+        )
+    return np.asarray(s @ xi.T / s.shape[-1])
 
 
 # --8<-- [start:capacity]
@@ -368,18 +401,21 @@ def one_step_error_theory(load: float) -> float:
     >>> round(one_step_error_theory(0.138), 4)  # Hertz, Krogh & Palmer (1991), table 2.1
     0.0036
     """
-    if isinstance(load, bool) or not isinstance(load, (int, float)) or not load > 0:
-        raise ValueError(f"`load` must be a positive number p/N; got {load!r}.")
+    load = check_positive_float("load", load)
     return 0.5 * (1.0 - math.erf(math.sqrt(1.0 / (2.0 * load))))
 
 
-def one_step_error_rate(n_neurons: int, n_patterns: int, *, trials: int = 1, rng: Any = None) -> float:
+def one_step_error_rate(
+    n_neurons: int, n_patterns: int, *, trials: int = 1, rng: Seed = None
+) -> float:
     """Measured fraction of stored bits that flip when each pattern is updated once.
 
     Stores `n_patterns` random patterns in `n_neurons` neurons, computes every
     neuron's field for every stored pattern (one matrix product) and counts
-    the bits whose sign disagrees with the pattern, averaged over `trials`
-    independent sets of patterns.
+    the bits that the update rule would change (with the tie rule of
+    `update_sync`: a zero field keeps the bit), averaged over `trials`
+    independent sets of patterns. Each set is drawn as
+    ``rng.choice([-1.0, 1.0], size=(n_patterns, n_neurons))``.
 
     Parameters
     ----------
@@ -404,7 +440,8 @@ def one_step_error_rate(n_neurons: int, n_patterns: int, *, trials: int = 1, rng
     errors = 0
     for _ in range(trials):
         xi = gen.choice(np.array([-1.0, 1.0]), size=(n_patterns, n_neurons))
-        fields = xi @ store(xi)  # (p, N): h_i for each stored pattern
-        errors += int(np.count_nonzero(fields * xi < 0))
+        W = store(xi)
+        updated = _sign_keep_ties(xi @ W.T, xi, _tie_tolerance(W))  # one update of each stored pattern
+        errors += int(np.count_nonzero(updated != xi))
     return errors / (trials * n_patterns * n_neurons)
 # --8<-- [end:capacity]

@@ -27,49 +27,19 @@ capacity*, J. Stat. Phys. 168, 288-299.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from nnmem._checks import as_array, check_positive_float, check_positive_int, make_rng
-from nnmem.hopfield import _as_pm1
+from nnmem._checks import Seed, as_array, as_pm1, check_positive_float, check_positive_int, make_rng
+from nnmem.losses import softmax
 
-__all__ = ["attention", "dense_energy", "dense_update_async", "retrieve", "softmax"]
-
-
-# --8<-- [start:softmax]
-def softmax(z: np.ndarray, *, axis: int = -1) -> np.ndarray:
-    r"""$\operatorname{softmax}(z)_k = e^{z_k} / \sum_l e^{z_l}$, computed stably.
-
-    Subtracting $\max_l z_l$ first changes nothing mathematically and keeps
-    every exponent $\le 0$, so nothing overflows even for huge $\beta$.
-
-    Parameters
-    ----------
-    z : ndarray
-        Scores.
-    axis : int, default -1
-        Axis along which the result sums to one.
-
-    Returns
-    -------
-    ndarray of the shape of `z`
-        Non-negative weights that sum to one along `axis`.
-
-    Examples
-    --------
-    >>> softmax(np.array([1000.0, 1000.0]))
-    array([0.5, 0.5])
-    """
-    z = np.asarray(z, dtype=np.float64)
-    shifted = z - np.max(z, axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=axis, keepdims=True)
-# --8<-- [end:softmax]
+__all__ = ["attention", "dense_energy", "dense_update_async", "retrieve"]
 
 
 # --8<-- [start:retrieve]
-def retrieve(patterns: np.ndarray, query: np.ndarray, *, beta: float, steps: int = 1) -> np.ndarray:
+def retrieve(patterns: ArrayLike, query: ArrayLike, *, beta: float, steps: int = 1) -> np.ndarray:
     r"""Continuous modern Hopfield update $\xi \leftarrow X^\top \operatorname{softmax}(\beta X \xi)$.
 
     Parameters
@@ -101,20 +71,20 @@ def retrieve(patterns: np.ndarray, query: np.ndarray, *, beta: float, steps: int
     array([1., 0.])
     """
     X = as_array("patterns", patterns, ndim=2, shape_hint="(n_patterns, n_dims)")
-    q = np.asarray(query, dtype=np.float64)
+    hint = f"({X.shape[1]},) or (n_queries, {X.shape[1]})"
+    q = as_array("query", query, ndim=None, shape_hint=hint)
     if q.ndim not in (1, 2) or q.shape[-1] != X.shape[1]:
-        raise ValueError(f"`query` must have shape ({X.shape[1]},) or (n_queries, {X.shape[1]}); got shape {q.shape}.")
-    q = as_array("query", q, ndim=q.ndim, shape_hint=f"(n_queries, {X.shape[1]})")
+        raise ValueError(f"`query` must have shape {hint}; got shape {q.shape}.")
     beta = check_positive_float("beta", beta)
     steps = check_positive_int("steps", steps)
     for _ in range(steps):
-        weights = softmax(beta * (q @ X.T))  # (..., p): how much each pattern is recalled
+        weights = softmax(beta * (q @ X.T))  # (..., p): how much each pattern is recalled (nnmem.losses.softmax)
         q = weights @ X
     return q
 # --8<-- [end:retrieve]
 
 
-def attention(queries: np.ndarray, keys: np.ndarray, values: np.ndarray, *, scale: float) -> np.ndarray:
+def attention(queries: ArrayLike, keys: ArrayLike, values: ArrayLike, *, scale: float) -> np.ndarray:
     r"""Softmax attention $\operatorname{softmax}(s\, Q K^\top) V$ for one head.
 
     Parameters
@@ -128,6 +98,17 @@ def attention(queries: np.ndarray, keys: np.ndarray, values: np.ndarray, *, scal
     Returns
     -------
     ndarray of shape (n_queries, d_v)
+
+    Raises
+    ------
+    ValueError
+        For shape mismatches, empty or non-finite input, or a scale $\le 0$.
+
+    Examples
+    --------
+    >>> # scores ln 3 * (1, 0): weights (3, 1) / 4, so the output is (3 * 10 + 1 * 20) / 4
+    >>> attention(np.array([[1.0, 0.0]]), np.eye(2), np.array([[10.0], [20.0]]), scale=np.log(3.0))
+    array([[12.5]])
     """
     Q = as_array("queries", queries, ndim=2, shape_hint="(n_queries, d)")
     K = as_array("keys", keys, ndim=2, shape_hint=f"(n_keys, {Q.shape[1]})")
@@ -137,21 +118,32 @@ def attention(queries: np.ndarray, keys: np.ndarray, values: np.ndarray, *, scal
     if V.shape[0] != K.shape[0]:
         raise ValueError(f"`values` must have {K.shape[0]} rows, one per key; got {V.shape[0]}.")
     scale = check_positive_float("scale", scale)
-    return softmax(scale * Q @ K.T) @ V
+    out: np.ndarray = softmax(scale * Q @ K.T) @ V
+    return out
 
 
-def _interaction(kind: str, degree: int) -> Any:
+def _interaction(kind: str, degree: int) -> Callable[[np.ndarray], np.ndarray]:
     if kind == "polynomial":
         degree = check_positive_int("degree", degree)
         if degree < 2:
             raise ValueError(f"`degree` must be at least 2 for a polynomial interaction; got {degree}.")
-        return lambda x: np.where(x > 0, x, 0.0) ** degree if degree % 2 else x**degree
+        if degree % 2:
+            return lambda x: np.asarray(np.where(x > 0, x, 0.0) ** degree)  # rectified: max(x, 0)^n
+        return lambda x: np.asarray(x**degree)
     if kind == "exponential":
         return np.exp
     raise ValueError(f"`interaction` must be 'polynomial' or 'exponential'; got {kind!r}.")
 
 
-def dense_energy(patterns: np.ndarray, state: np.ndarray, *, interaction: str = "polynomial", degree: int = 3) -> float:
+def _patterns_and_state(patterns: ArrayLike, state: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    xi = as_pm1("patterns", patterns, ndim=(2,), shape_hint="(n_patterns, n_neurons)")
+    s = as_pm1("state", state, ndim=(1,), shape_hint=f"({xi.shape[1]},)")
+    if s.shape[0] != xi.shape[1]:
+        raise ValueError(f"`state` must have {xi.shape[1]} neurons like `patterns`; got shape {s.shape}.")
+    return xi, s
+
+
+def dense_energy(patterns: ArrayLike, state: ArrayLike, *, interaction: str = "polynomial", degree: int = 3) -> float:
     r"""Energy $E(s) = -\sum_\mu F(\xi^\mu \cdot s)$ of a dense associative memory.
 
     For the polynomial interaction, odd degrees use the rectified
@@ -173,8 +165,7 @@ def dense_energy(patterns: np.ndarray, state: np.ndarray, *, interaction: str = 
     float
         The energy (may be ``-inf`` if the exponential overflows).
     """
-    xi = _as_pm1("patterns", patterns, ndim=(2,), shape_hint="(n_patterns, n_neurons)")
-    s = _as_pm1("state", state, ndim=(1,), shape_hint=f"({xi.shape[1]},)")
+    xi, s = _patterns_and_state(patterns, state)
     F = _interaction(interaction, degree)
     with np.errstate(over="ignore"):
         return float(-np.sum(F(xi @ s)))
@@ -182,12 +173,12 @@ def dense_energy(patterns: np.ndarray, state: np.ndarray, *, interaction: str = 
 
 # --8<-- [start:dense]
 def dense_update_async(
-    patterns: np.ndarray,
-    state: np.ndarray,
+    patterns: ArrayLike,
+    state: ArrayLike,
     *,
     interaction: str = "polynomial",
     degree: int = 3,
-    rng: Any = None,
+    rng: Seed = None,
 ) -> np.ndarray:
     r"""One asynchronous sweep of the dense associative memory.
 
@@ -218,10 +209,7 @@ def dense_update_async(
     ndarray of shape (N,)
         The state after one sweep.
     """
-    xi = _as_pm1("patterns", patterns, ndim=(2,), shape_hint="(n_patterns, n_neurons)")
-    s = _as_pm1("state", state, ndim=(1,), shape_hint=f"({xi.shape[1]},)").copy()
-    if s.shape[0] != xi.shape[1]:
-        raise ValueError(f"`state` must have {xi.shape[1]} neurons like `patterns`; got shape {s.shape}.")
+    xi, s = _patterns_and_state(patterns, state)
     F = _interaction(interaction, degree)
     overlaps = xi @ s  # (p,): xi^mu . s, kept up to date as neurons flip
     for i in make_rng(rng).permutation(s.size):

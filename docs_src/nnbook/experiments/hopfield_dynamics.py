@@ -37,7 +37,7 @@ def async_updates(W: np.ndarray, state: np.ndarray, order: np.ndarray, *,
     energies = [e]
     shots = {0: s.copy()} if 0 in snapshots else {}
     for t, i in enumerate(order, start=1):
-        h = s @ W[:, i]  # local field h_i = sum_j s_j w_ji (as in update_async); w_ii = 0
+        h = W[i] @ s  # local field h_i = sum_j w_ij s_j (as in update_async); w_ii = 0
         new = float(_sign_keep_ties(h, s[i], tol))  # the package's rule: a tie keeps the state
         e -= (new - s[i]) * h  # Delta E = -Delta s_i h_i
         s[i] = new
@@ -88,10 +88,10 @@ def energy_traces(*, n_neurons: int = 500, n_patterns: int = 60, fraction: float
                 "n_neurons": n_neurons, "n_patterns": n_patterns, "fraction": fraction, "pattern": k,
                 "async_energy": np.array(energies) / n_neurons,
                 "async_sweeps": n_sweeps,
-                "async_overlap": overlap(s, xi[k]),
+                "async_overlap": float(overlap(s, xi[k])),
                 "sync_energy": np.array([energy(W, st) for st in sync_states]) / n_neurons,
                 "sync_lyapunov": lyap,
-                "sync_overlaps": [overlap(st, xi[k]) for st in sync_states],
+                "sync_overlaps": overlap(np.array(sync_states), xi[k]).tolist(),
                 "sync_two_cycle": bool(two_cycle),
                 "sync_flips_last": int(np.sum(sync_states[-1] != sync_states[-2])),
             }
@@ -111,8 +111,8 @@ def spurious(*, n_neurons: int = 1000, n_patterns: int = 10, seed: int = 4) -> d
     return {
         "n_neurons": n_neurons, "n_patterns": n_patterns,
         "mix_unstable_bits": unstable,
-        "mix_overlaps": overlap(mix[None, :], xi)[0],
-        "settled_overlaps": overlap(settled.state[None, :], xi)[0],
+        "mix_overlaps": overlap(mix, xi),
+        "settled_overlaps": overlap(settled.state, xi),
         "settled_changed_bits": int(np.sum(settled.state != mix)),
         "settled_converged": bool(settled.converged),
         "energy_pattern": energy(W, xi[0]) / n_neurons,

@@ -175,7 +175,7 @@ def success_rates(names: tuple[str, ...], *, fraction: float, cues: int, seed: i
         rows.append({
             "letter": name,
             "fixed_point": bool(np.array_equal(own, xi[k])),
-            "own_overlap": overlap(own, xi[k]),
+            "own_overlap": float(overlap(own, xi[k])),
             "exact": float(np.mean(np.all(final == xi[k], axis=1))),
             "mean_overlap": float(np.mean(overlap(final, xi[k]))),
         })
@@ -195,8 +195,8 @@ def run(*, fraction: float = 0.25, cues: int = 20, orders: int = 30, seed: int =
         demos.append({
             "letter": name,
             "states": np.array(states),
-            "overlaps": [overlap(s, xi[k]) for s in states],
-            "final_overlaps": overlap(states[-1][None, :], xi)[0],
+            "overlaps": overlap(np.array(states), xi[k]).tolist(),
+            "final_overlaps": overlap(states[-1], xi),
         })
     # occlusion: the lower half of the image is set to paper (-1)
     occluded = []
@@ -209,8 +209,8 @@ def run(*, fraction: float = 0.25, cues: int = 20, orders: int = 30, seed: int =
         occluded.append({
             "letter": name,
             "states": np.array(states),
-            "overlaps": [overlap(s, xi[k]) for s in states],
-            "final_overlaps": overlap(states[-1][None, :], xi)[0],
+            "overlaps": overlap(np.array(states), xi[k]).tolist(),
+            "final_overlaps": overlap(states[-1], xi),
             "orders": orders,
             "exact_share": float(np.mean(np.all(ends == xi[k], axis=1))),
         })
@@ -228,5 +228,5 @@ def run(*, fraction: float = 0.25, cues: int = 20, orders: int = 30, seed: int =
         "occluded": occluded,
         "rates_five": success_rates(STORED, fraction=fraction, cues=cues, seed=seed),
         "rates_six": success_rates(with_h, fraction=fraction, cues=cues, seed=seed),
-        "six_from_a": {"state": from_a, "overlaps": overlap(from_a[None, :], xi6)[0]},
+        "six_from_a": {"state": from_a, "overlaps": overlap(from_a, xi6)},
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from nnmem import datasets
 
@@ -46,16 +45,77 @@ def test_xor() -> None:
     assert x.shape == (4, 2) and y.ravel().tolist() == [0, 1, 1, 0]
 
 
-@pytest.mark.parametrize(
-    ("call", "match"),
-    [
-        (lambda: datasets.two_spirals(0), r"`n_per_class` must be a positive integer; got 0"),
-        (lambda: datasets.two_spirals(10, noise=-1.0), r"`noise` must be a finite number >= 0; got -1.0"),
-        (lambda: datasets.blobs(10, centers=np.zeros(3)), r"`centers` must be a positive int or an array of shape"),
-        (lambda: datasets.train_test_split(np.zeros((4, 2)), np.zeros(3)), r"`x` must have shape \(n_samples, n_features\)"),
-        (lambda: datasets.train_test_split(np.zeros((4, 2)), np.zeros(4), test_fraction=1.0), r"`test_fraction` must be in \(0, 1\); got 1.0"),
-    ],
-)
-def test_errors(call, match) -> None:  # noqa: ANN001
-    with pytest.raises(ValueError, match=match):
-        call()
+def test_xor_points_and_targets() -> None:
+    x, y = datasets.xor()
+    np.testing.assert_array_equal(x, [[0, 0], [0, 1], [1, 0], [1, 1]])
+    np.testing.assert_array_equal(y, [[0], [1], [1], [0]])  # y = x1 XOR x2
+    assert y.shape == (4, 1) and x.dtype == np.float64 and y.dtype == np.float64
+
+
+def test_digits_scaled_is_raw_over_16() -> None:
+    raw, labels_raw = datasets.digits(scale=False)
+    scaled, labels = datasets.digits(scale=True)
+    np.testing.assert_array_equal(scaled * 16.0, raw)
+    np.testing.assert_array_equal(labels, labels_raw)
+    assert labels.dtype == np.int64 and scaled.dtype == np.float64
+
+
+def test_two_spirals_without_noise_lie_on_the_spirals() -> None:
+    """Noise-free points satisfy r = theta / pi, and class 1 is class 0 turned by pi (x -> -x)."""
+    x, labels = datasets.two_spirals(50, turns=1.5, noise=0.0, rng=3)
+    np.testing.assert_array_equal(labels, [0] * 50 + [1] * 50)
+    a, b = x[:50], x[50:]
+    np.testing.assert_allclose(b, -a, atol=1e-12)
+    r = np.hypot(a[:, 0], a[:, 1])
+    assert r.max() <= 3.0 + 1e-12  # theta <= 1.5 turns = 3 pi, so r = theta / pi <= 3
+    theta = np.pi * r  # then the angle of the point is theta modulo 2 pi
+    np.testing.assert_allclose(np.cos(theta), a[:, 0] / np.where(r > 0, r, 1.0), atol=1e-9)
+    np.testing.assert_allclose(np.sin(theta), a[:, 1] / np.where(r > 0, r, 1.0), atol=1e-9)
+    # more turns reach further out; noise moves points by about `noise`
+    assert np.hypot(*datasets.two_spirals(200, turns=3.0, noise=0.0, rng=0)[0].T).max() > 5.0
+    shifted = datasets.two_spirals(500, noise=0.5, rng=3)[0] - datasets.two_spirals(500, noise=0.0, rng=3)[0]
+    assert 0.45 < shifted.std() < 0.55
+
+
+def test_blobs_split_points_evenly_and_spread_by_std() -> None:
+    x, labels = datasets.blobs(7, centers=3, std=0.0, rng=0)
+    # point k belongs to cluster k mod 3: 3, 2, 2 points
+    assert np.bincount(labels).tolist() == [3, 2, 2]
+    assert x.shape == (7, 2) and np.all(np.abs(x) <= 6.0)  # centres drawn in [-6, 6]^2, no spread
+    for k in range(3):
+        assert np.ptp(x[labels == k], axis=0).max() == 0.0  # std 0: every point of a cluster on its centre
+    xs, ls = datasets.blobs(3000, centers=[[0.0, 0.0, 0.0]], std=2.0, rng=1)
+    assert xs.shape == (3000, 3) and set(ls.tolist()) == {0}
+    assert 1.9 < xs.std() < 2.1
+    # as many clusters as samples is allowed: one point each
+    assert np.bincount(datasets.blobs(4, centers=np.int64(4), rng=0)[1]).tolist() == [1, 1, 1, 1]
+
+
+def test_split_takes_round_fraction_of_each_class_and_keeps_rows_with_labels() -> None:
+    labels = np.array([0] * 10 + [1] * 5 + [2] * 3)
+    x = np.column_stack([np.arange(18.0), labels])  # column 1 repeats the label: pairing is visible
+    split = datasets.train_test_split(x, labels, test_fraction=0.3, rng=2)
+    # round(0.3 * 10) = 3, round(0.3 * 5) = round(1.5) = 2 (half to even), round(0.3 * 3) = round(0.9) = 1
+    assert np.bincount(split.labels_test, minlength=3).tolist() == [3, 2, 1]
+    assert np.bincount(split.labels_train, minlength=3).tolist() == [7, 3, 2]
+    np.testing.assert_array_equal(split.x_test[:, 1], split.labels_test)
+    np.testing.assert_array_equal(split.x_train[:, 1], split.labels_train)
+    rows = sorted(split.x_train[:, 0].tolist() + split.x_test[:, 0].tolist())
+    assert rows == list(range(18))  # a partition: every row once
+    assert split.labels_test.dtype == np.int64
+
+
+def test_split_keeps_float32_and_accepts_whole_number_float_labels() -> None:
+    x = np.arange(8, dtype=np.float32).reshape(4, 2)
+    split = datasets.train_test_split(x, np.array([0.0, 1.0, 0.0, 1.0]), test_fraction=0.5, rng=0)
+    assert split.x_train.dtype == np.float32 and split.x_test.dtype == np.float32
+    assert split.labels_train.dtype == np.int64
+    assert sorted(split.labels_test.tolist()) == [0, 1]
+
+
+def test_split_shuffles_both_parts() -> None:
+    labels = np.zeros(200, dtype=int)
+    x = np.arange(200.0).reshape(-1, 1)
+    split = datasets.train_test_split(x, labels, test_fraction=0.5, rng=0)
+    assert not np.all(np.diff(split.x_train[:, 0]) > 0)  # not left in index order
+    assert not np.all(np.diff(split.x_test[:, 0]) > 0)

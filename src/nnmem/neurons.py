@@ -36,13 +36,14 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nnmem._checks import as_array, check_nonnegative_float, check_positive_float, check_real
 
 __all__ = [
+    "DRIVE_LIMIT",
     "HH_PARAMS",
     "HHTrace",
     "LIFTrace",
@@ -52,6 +53,7 @@ __all__ = [
     "lif",
     "lif_rate_theory",
     "spike_times",
+    "V_LIMIT",
 ]
 
 #: Standard parameters of the Hodgkin–Huxley model with the resting potential
@@ -72,17 +74,28 @@ HH_PARAMS: dict[str, float] = {
 # Private validators (the shared ones live in nnmem._checks).
 
 
-def _as_current(current: Any) -> np.ndarray:
+def _as_current(current: ArrayLike) -> np.ndarray:
     """`current` as a finite float array of shape (n_steps,) or (n_neurons, n_steps)."""
     hint = "(n_steps,) or (n_neurons, n_steps)"
-    try:
-        ndim = np.ndim(current)
-    except ValueError:  # ragged nested lists
-        ndim = 1
-    array = as_array("current", current, ndim=2 if ndim == 2 else 1, shape_hint=hint)
-    if array.shape[-1] == 0:
-        raise ValueError(f"`current` must have at least one time step; got shape {array.shape}.")
+    array = as_array("current", current, ndim=None, shape_hint=hint, allow_empty=True)
+    if array.ndim not in (1, 2):
+        raise ValueError(f"`current` must have shape {hint}; got shape {array.shape}.")
+    if array.size == 0:
+        raise ValueError(f"`current` must have at least one neuron and one time step; got shape {array.shape}.")
     return array
+
+
+#: Largest |V| in mV accepted by `hh_rates` and `hh_steady_state`. The rate
+#: functions are fits to voltage-clamp data between about -100 and +50 mV;
+#: far beyond ±1000 mV their exponentials overflow.
+V_LIMIT = 1000.0
+
+
+def _as_voltage(v: ArrayLike) -> np.ndarray:
+    v = as_array("v", v, ndim=None, shape_hint="(any shape)", allow_empty=True)
+    if v.size and float(np.abs(v).max()) > V_LIMIT:
+        raise ValueError(f"`v` must lie within ±{V_LIMIT:g} mV; got a value of {v.flat[np.abs(v).argmax()]:g} mV.")
+    return v
 
 
 # ---------------------------------------------------------------------------
@@ -101,7 +114,7 @@ def _x_over_1_minus_exp(x: np.ndarray, k: float) -> np.ndarray:
     return np.where(small, k * (1.0 + y / 2.0 + y * y / 12.0), k * safe / -np.expm1(-safe))
 
 
-def hh_rates(v: np.ndarray) -> dict[str, np.ndarray]:
+def hh_rates(v: ArrayLike) -> dict[str, np.ndarray]:
     r"""Opening and closing rates $\alpha_x(V)$, $\beta_x(V)$ of the gates $x \in \{m, h, n\}$.
 
     Parameters
@@ -114,6 +127,13 @@ def hh_rates(v: np.ndarray) -> dict[str, np.ndarray]:
     dict of str to ndarray
         Keys ``"alpha_m"``, ``"beta_m"``, ``"alpha_h"``, ``"beta_h"``,
         ``"alpha_n"``, ``"beta_n"``, each in 1/ms with the shape of `v`.
+
+    Raises
+    ------
+    TypeError
+        If `v` is not real (e.g. ``None``, a string or complex).
+    ValueError
+        If `v` holds NaN, infinity or a value beyond ±`V_LIMIT` mV.
 
     Notes
     -----
@@ -132,7 +152,10 @@ def hh_rates(v: np.ndarray) -> dict[str, np.ndarray]:
     >>> print(r["alpha_m"][0], r["alpha_n"][1])
     1.0 0.1
     """
-    v = np.asarray(v, dtype=np.float64)
+    return _rates(_as_voltage(v))
+
+
+def _rates(v: np.ndarray) -> dict[str, np.ndarray]:
     # --8<-- [start:hh-rates]
     u = v + 65.0  # mV above rest
     return {
@@ -146,7 +169,7 @@ def hh_rates(v: np.ndarray) -> dict[str, np.ndarray]:
     # --8<-- [end:hh-rates]
 
 
-def hh_steady_state(v: np.ndarray) -> dict[str, np.ndarray]:
+def hh_steady_state(v: ArrayLike) -> dict[str, np.ndarray]:
     r"""Steady-state gate values $x_\infty = \alpha_x / (\alpha_x + \beta_x)$ and time constants.
 
     Parameters
@@ -161,13 +184,22 @@ def hh_steady_state(v: np.ndarray) -> dict[str, np.ndarray]:
         ``"tau_m"``, ``"tau_h"``, ``"tau_n"`` in ms,
         $\tau_x = 1 / (\alpha_x + \beta_x)$; each with the shape of `v`.
 
+    Raises
+    ------
+    TypeError, ValueError
+        As for `hh_rates`.
+
     Examples
     --------
     >>> s = hh_steady_state(-65.0)
     >>> print(f"{s['m_inf']:.3f} {s['h_inf']:.3f} {s['n_inf']:.3f}")
     0.053 0.596 0.318
     """
-    r = hh_rates(v)
+    return _steady_state(_as_voltage(v))
+
+
+def _steady_state(v: np.ndarray) -> dict[str, np.ndarray]:
+    r = _rates(v)
     out = {}
     for x in ("m", "h", "n"):
         total = r[f"alpha_{x}"] + r[f"beta_{x}"]
@@ -204,7 +236,9 @@ class HHTrace:
 
 
 # --8<-- [start:hh-step]
-def _hh_step(v, m, h, n, i_ext, dt, p):  # noqa: ANN001, ANN202
+def _hh_step(
+    v: np.ndarray, m: np.ndarray, h: np.ndarray, n: np.ndarray, i_ext: np.ndarray, dt: float, p: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     r"""One step: exponential Euler for the gates, forward Euler for $V$."""
     i_na = p["g_na"] * m**3 * h * (v - p["e_na"])  # sodium current, µA/cm²
     i_k = p["g_k"] * n**4 * (v - p["e_k"])  # potassium current
@@ -212,7 +246,7 @@ def _hh_step(v, m, h, n, i_ext, dt, p):  # noqa: ANN001, ANN202
     v_new = v + dt * (i_ext - i_na - i_k - i_l) / p["c_m"]
     # each gate relaxes towards x_inf(V) with time constant tau_x(V);
     # for V held fixed during the step this update is exact
-    s = hh_steady_state(v)
+    s = _steady_state(v)
     m_new = s["m_inf"] + (m - s["m_inf"]) * np.exp(-dt / s["tau_m"])
     h_new = s["h_inf"] + (h - s["h_inf"]) * np.exp(-dt / s["tau_h"])
     n_new = s["n_inf"] + (n - s["n_inf"]) * np.exp(-dt / s["tau_n"])
@@ -220,7 +254,7 @@ def _hh_step(v, m, h, n, i_ext, dt, p):  # noqa: ANN001, ANN202
 # --8<-- [end:hh-step]
 
 
-def hodgkin_huxley(current: Any, *, dt: float = 0.01, v0: float = -65.0) -> HHTrace:
+def hodgkin_huxley(current: ArrayLike, *, dt: float = 0.01, v0: float = -65.0) -> HHTrace:
     r"""Simulate the Hodgkin–Huxley model for an injected current density.
 
     Parameters
@@ -294,7 +328,7 @@ def hodgkin_huxley(current: Any, *, dt: float = 0.01, v0: float = -65.0) -> HHTr
     n_steps = i_ext.shape[-1]
     shape = i_ext.shape[:-1] + (n_steps + 1,)
     v, m, h, n = (np.empty(shape) for _ in range(4))
-    s0 = hh_steady_state(v0)
+    s0 = _steady_state(np.asarray(v0))
     v[..., 0], m[..., 0], h[..., 0], n[..., 0] = v0, s0["m_inf"], s0["h_inf"], s0["n_inf"]
     state = (v[..., 0], m[..., 0], h[..., 0], n[..., 0])
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -309,13 +343,13 @@ def hodgkin_huxley(current: Any, *, dt: float = 0.01, v0: float = -65.0) -> HHTr
     return HHTrace(time=np.arange(n_steps + 1) * dt, v=v, m=m, h=h, n=n)
 
 
-def spike_times(time: Any, v: Any, *, threshold: float = 0.0) -> np.ndarray:
+def spike_times(time: ArrayLike, v: ArrayLike, *, threshold: float = 0.0) -> np.ndarray:
     """Times at which `v` crosses `threshold` from below (spike onsets).
 
     Parameters
     ----------
     time : array_like of shape (n_points,)
-        Sample times in ms, increasing.
+        Sample times in ms, strictly increasing.
     v : array_like of shape (n_points,)
         Membrane potential in mV at those times.
     threshold : float, default 0.0
@@ -330,7 +364,8 @@ def spike_times(time: Any, v: Any, *, threshold: float = 0.0) -> np.ndarray:
     Raises
     ------
     ValueError
-        If `time` and `v` are not 1-D of the same length, or not finite.
+        If `time` and `v` are not 1-D of the same length, are empty or not
+        finite, or if `time` is not strictly increasing.
 
     Examples
     --------
@@ -341,10 +376,17 @@ def spike_times(time: Any, v: Any, *, threshold: float = 0.0) -> np.ndarray:
     v = as_array("v", v, ndim=1, shape_hint="(n_points,)")
     if time.shape != v.shape:
         raise ValueError(f"`time` and `v` must have the same length; got {time.shape[0]} and {v.shape[0]}.")
+    steps = np.diff(time)
+    if np.any(steps <= 0):
+        j = int(np.flatnonzero(steps <= 0)[0])
+        raise ValueError(
+            f"`time` must be strictly increasing; got time[{j + 1}] = {time[j + 1]:g} after time[{j}] = {time[j]:g}."
+        )
     threshold = check_real("threshold", threshold)
     k = np.flatnonzero((v[:-1] < threshold) & (v[1:] >= threshold))
     frac = (threshold - v[k]) / (v[k + 1] - v[k])
-    return time[k] + frac * (time[k + 1] - time[k])
+    crossings: np.ndarray = time[k] + frac * (time[k + 1] - time[k])
+    return crossings
 
 
 # ---------------------------------------------------------------------------
@@ -371,11 +413,9 @@ class LIFTrace:
     spikes: np.ndarray
 
     @property
-    def spike_times(self) -> np.ndarray | list[np.ndarray]:
-        """Spike times in ms: one array, or a list with one array per neuron."""
-        if self.spikes.ndim == 1:
-            return self.time[self.spikes]
-        return [self.time[row] for row in self.spikes]
+    def spike_times(self) -> list[np.ndarray]:
+        """Spike times in ms: a list with one array per neuron (one entry for a 1-D `current`)."""
+        return [self.time[row] for row in np.atleast_2d(self.spikes)]
 
 
 def _check_lif_potentials(v_reset: float, v_threshold: float) -> None:
@@ -385,8 +425,21 @@ def _check_lif_potentials(v_reset: float, v_threshold: float) -> None:
         )
 
 
+#: Largest |R I| in mV accepted by `lif` and `lif_rate_theory`: a drive a
+#: thousand times any real membrane potential, far below where float64 overflows.
+DRIVE_LIMIT = 1e6
+
+
+def _check_drive(i_ext: np.ndarray, resistance: float) -> None:
+    largest = float(np.abs(i_ext).max(initial=0.0)) * resistance
+    if largest > DRIVE_LIMIT:
+        raise ValueError(
+            f"`current` times `resistance` must stay within ±{DRIVE_LIMIT:g} mV; got |R I| up to {largest:.3g} mV."
+        )
+
+
 def lif(
-    current: Any,
+    current: ArrayLike,
     *,
     dt: float = 0.1,
     tau_m: float = 10.0,
@@ -431,7 +484,8 @@ def lif(
     ValueError
         If `current` has the wrong number of dimensions, no steps or
         non-finite values; if `dt`, `tau_m` or `resistance` is not positive;
-        if `refractory` is negative; if `v_reset` is not below `v_threshold`.
+        if `refractory` is negative; if `v_reset` is not below `v_threshold`;
+        if $|R I|$ exceeds `DRIVE_LIMIT` (10⁶ mV).
 
     Notes
     -----
@@ -446,7 +500,7 @@ def lif(
     Examples
     --------
     >>> trace = lif(np.full(1000, 2.0))   # 100 ms of 2 nA: R I = 20 mV > 15 mV
-    >>> trace.spike_times[:3]
+    >>> trace.spike_times[0][:3]   # the first (and only) neuron's first three spikes
     array([13.9, 29.8, 45.7])
     >>> lif(np.full(10, 1.0), dt=0.0)
     Traceback (most recent call last):
@@ -462,6 +516,7 @@ def lif(
     v_threshold = check_real("v_threshold", v_threshold)
     refractory = check_nonnegative_float("refractory", refractory)
     _check_lif_potentials(v_reset, v_threshold)
+    _check_drive(i_ext, resistance)
 
     # --8<-- [start:lif-loop]
     n_steps = i_ext.shape[-1]
@@ -484,7 +539,7 @@ def lif(
 
 
 def lif_rate_theory(
-    current: Any,
+    current: ArrayLike,
     *,
     tau_m: float = 10.0,
     v_rest: float = -65.0,
@@ -511,7 +566,8 @@ def lif_rate_theory(
     Raises
     ------
     TypeError, ValueError
-        For the same parameter problems as `lif`.
+        For the same parameter problems as `lif` (an empty `current` gives an
+        empty result).
 
     Notes
     -----
@@ -531,7 +587,7 @@ def lif_rate_theory(
     >>> lif_rate_theory([1.0, 2.0])   # 1 nA is below the rheobase of 1.5 nA
     array([ 0.  , 63.04])
     """
-    i_ext = as_array("current", current, ndim=np.ndim(current), shape_hint="(any shape)")
+    i_ext = as_array("current", current, ndim=None, shape_hint="(any shape)", allow_empty=True)
     tau_m = check_positive_float("tau_m", tau_m)
     resistance = check_positive_float("resistance", resistance)
     v_rest = check_real("v_rest", v_rest)
@@ -539,6 +595,7 @@ def lif_rate_theory(
     v_threshold = check_real("v_threshold", v_threshold)
     refractory = check_nonnegative_float("refractory", refractory)
     _check_lif_potentials(v_reset, v_threshold)
+    _check_drive(i_ext, resistance)
 
     # --8<-- [start:lif-theory]
     v_inf = v_rest + resistance * i_ext

@@ -298,43 +298,43 @@ def test_make_rng_names_another_argument() -> None:
 
 
 def test_rule_constants() -> None:
-    assert DIVERGENCE_FACTOR == 1000.0 and DIVERGENCE_FLOOR == 0.001
+    assert DIVERGENCE_FACTOR == 100.0 and DIVERGENCE_FLOOR == 0.001
 
 
 def test_guard_both_sides_of_the_threshold() -> None:
     guard = DivergenceGuard(setting="learning_rate", hint="try a smaller learning_rate")
     assert guard.limit == math.inf  # nothing seen yet
-    guard.check(2.0, epoch=1)  # reference 2.0, so the limit is 1000 * 2.0 = 2000
-    assert guard.reference == 2.0 and guard.limit == 2000.0
-    guard.check(2000.0, epoch=2)  # exactly at the limit: accepted
+    guard.check(2.0, epoch=1)  # reference 2.0, so the limit is 100 * 2.0 = 200
+    assert guard.reference == 2.0 and guard.limit == 200.0
+    guard.check(200.0, epoch=2)  # exactly at the limit: accepted
     guard.check(0.5, epoch=3)  # a smaller loss does not move the reference
     assert guard.reference == 2.0
     with pytest.raises(TrainingDivergedError, match=full(
-        "Training diverged: the loss reached 2e+03, more than 1000 times its starting value 2 in epoch 4. "
+        "Training diverged: the loss reached 200, more than 100 times its starting value 2 in epoch 4. "
         "The setting responsible is `learning_rate`: try a smaller learning_rate."
     )):
-        guard.check(2000.5, epoch=4)
+        guard.check(200.01, epoch=4)
 
 
 def test_guard_floor_on_a_tiny_starting_loss() -> None:
-    # reference 1e-6 is below the floor 1e-3, so the limit is 1000 * 1e-3 = 1.0
+    # reference 1e-6 is below the floor 1e-3, so the limit is 100 * 1e-3 = 0.1
     guard = DivergenceGuard(setting="ewc_lambda", hint="try a smaller ewc_lambda", value=5e3)
     guard.check(1e-6, epoch=1)
-    assert guard.limit == pytest.approx(1.0)
-    guard.check(1.0, epoch=2)
+    assert guard.limit == pytest.approx(0.1)
+    guard.check(0.1, epoch=2)
     with pytest.raises(TrainingDivergedError, match=full(
-        "Training diverged: the loss reached 1.01, more than 1000 times its starting value 1e-06 in epoch 3. "
+        "Training diverged: the loss reached 0.101, more than 100 times its starting value 1e-06 in epoch 3. "
         "The setting responsible is `ewc_lambda` = 5000: try a smaller ewc_lambda."
     )):
-        guard.check(1.01, epoch=3)
+        guard.check(0.101, epoch=3)
 
 
 def test_guard_reference_above_the_floor_is_not_floored() -> None:
     guard = DivergenceGuard()
-    guard.check(0.01, epoch=1)  # 0.01 > 1e-3: limit 10, not 1
-    guard.check(10.0, epoch=2)
+    guard.check(0.01, epoch=1)  # 0.01 > 1e-3: limit 100 * 0.01 = 1, not 0.1
+    guard.check(1.0, epoch=2)
     with pytest.raises(TrainingDivergedError):
-        guard.check(10.01, epoch=3)
+        guard.check(1.001, epoch=3)
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])

@@ -9,10 +9,15 @@ float64) into float64; `nnmem.mlp`, `nnmem.optim`, `nnmem.continual` and
 `nnmem.recurrent` use it so that float32 in gives float32 out.
 
 Divergence rule (`DivergenceGuard`): training has diverged when a loss is NaN
-or infinite, or when it exceeds ``DIVERGENCE_FACTOR`` (1000) times its
+or infinite, or when it exceeds ``DIVERGENCE_FACTOR`` (100) times its
 reference, ``max(first loss, DIVERGENCE_FLOOR)`` with ``DIVERGENCE_FLOOR =
 1e-3``. The first loss is the first value the guard is shown: trainers show
-it the loss of the first mini-batch, measured before any update.
+it the loss of the first mini-batch, measured before any update, and then
+every mini-batch's loss at its forward pass. Why 100: on the digits network
+of the book (64-128-10, cross-entropy, batch 32) the largest mini-batch loss
+was at most 4.6 times the first over 30 epochs at learning rate 1.0 (ten
+times the book's 0.1, still 97 % accurate), and 214 to 835 times the first
+at learning rate 10 (100 times the book's), seeds 0-3.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ __all__ = [
 Seed: TypeAlias = "None | int | np.integer[Any] | np.random.Generator"
 """What every ``rng`` argument accepts: None, a non-negative int seed, or a Generator."""
 
-DIVERGENCE_FACTOR = 1e3
+DIVERGENCE_FACTOR = 100.0
 DIVERGENCE_FLOOR = 1e-3
 
 
@@ -130,6 +135,8 @@ def as_array(
 
 def check_finite(name: str, array: np.ndarray) -> None:
     """Raise ``ValueError`` if `array` holds NaN or infinity."""
+    if array.dtype.kind in "biu" or math.isfinite(np.sum(array)):  # a finite sum has no NaN or inf terms
+        return
     finite = np.isfinite(array)
     if not finite.all():
         n_bad = int(finite.size - np.count_nonzero(finite))
@@ -291,7 +298,7 @@ class DivergenceGuard:
     """The one divergence check every trainer uses.
 
     Rule: a loss diverges when it is NaN or infinite, or when it exceeds
-    ``DIVERGENCE_FACTOR * max(reference, DIVERGENCE_FLOOR)`` (1000 times the
+    ``DIVERGENCE_FACTOR * max(reference, DIVERGENCE_FLOOR)`` (100 times the
     reference, with a floor of 1e-3 on the reference), where the reference is
     the first loss passed to `check` (trainers pass the first mini-batch's
     loss, before any update).
@@ -310,8 +317,8 @@ class DivergenceGuard:
     Examples
     --------
     >>> guard = DivergenceGuard(setting="learning_rate", hint="try a smaller learning_rate")
-    >>> guard.check(2.0, epoch=1)      # the reference: the limit is 1000 * 2.0
-    >>> guard.check(1999.0, epoch=2)   # below the limit: no error
+    >>> guard.check(2.0, epoch=1)     # the reference: the limit is 100 * 2.0
+    >>> guard.check(199.0, epoch=2)   # below the limit: no error
     """
 
     def __init__(

@@ -53,8 +53,59 @@ def test_check_gradients_flags_a_wrong_gradient() -> None:
 
 
 def test_check_gradients_key_mismatch() -> None:
-    with pytest.raises(ValueError, match=r"`grads` must have the keys of `params` \['w'\]; got \['v'\]"):
+    with pytest.raises(ValueError, match=r"^`grads` must have the keys \['w'\] of `params`; got \['v'\]\.$"):
         check_gradients(lambda p: 0.0, {"v": np.zeros(1)}, {"w": np.zeros(1)})
+
+
+def test_check_gradients_names_the_key_not_a_and_b() -> None:
+    with pytest.raises(ValueError, match=r"^`grads\['w'\]` must have shape \(2,\) like `params\['w'\]`; got \(3,\)\.$"):
+        check_gradients(lambda p: 0.0, {"w": np.zeros(3)}, {"w": np.zeros(2)})
+
+
+def test_the_loss_sees_each_entry_nudged_by_exactly_plus_and_minus_eps() -> None:
+    seen = []
+
+    def loss(p: dict[str, np.ndarray]) -> float:
+        seen.append(p["w"].copy())
+        return float(np.sum(p["w"]))
+
+    numerical_gradient(loss, {"w": np.array([1.0, 2.0])})
+    # default eps = 1e-6: entry 0 up, entry 0 down, entry 1 up, entry 1 down; the other entry untouched
+    np.testing.assert_array_equal(seen, [[1.0 + 1e-6, 2.0], [1.0 - 1e-6, 2.0], [1.0, 2.0 + 1e-6], [1.0, 2.0 - 1e-6]])
+    seen.clear()
+    numerical_gradient(loss, {"w": np.array([1.0, 2.0])}, eps=0.25)
+    np.testing.assert_array_equal(seen, [[1.25, 2.0], [0.75, 2.0], [1.0, 2.25], [1.0, 1.75]])
+
+
+def test_central_difference_of_a_cubic_by_hand() -> None:
+    # for c**3 the central difference is ((c+e)^3 - (c-e)^3) / (2e) = 3c^2 + e^2: with c = 2, e = 0.5 -> 12.25
+    g = numerical_gradient(lambda p: float(p["c"][0] ** 3), {"c": np.array([2.0])}, eps=0.5)
+    assert g["c"][0] == pytest.approx(12.25, rel=1e-14)
+
+
+def test_results_are_float64_and_keep_shapes() -> None:
+    g = numerical_gradient(lambda p: float(np.sum(p["w"] ** 2)), {"w": np.ones((2, 3), dtype=np.float32)})
+    assert g["w"].dtype == np.float64 and g["w"].shape == (2, 3)
+    np.testing.assert_allclose(g["w"], 2.0, rtol=1e-8)
+
+
+def test_relative_error_by_hand() -> None:
+    # a = (3, 0), b = (0, 4): |a - b| = 5, |a| + |b| = 7
+    assert relative_error(np.array([3.0, 0.0]), np.array([0.0, 4.0])) == pytest.approx(5 / 7, rel=1e-15)
+    # a = (1, 1), b = (1, 2): |a - b| = 1, |a| + |b| = sqrt(2) + sqrt(5)
+    assert relative_error([1, 1], [1, 2]) == pytest.approx(1 / (np.sqrt(2) + np.sqrt(5)), rel=1e-15)
+
+
+def test_check_gradients_reports_each_key() -> None:
+    params = {"u": np.array([1.0]), "v": np.array([2.0, 3.0])}
+
+    def loss(p: dict[str, np.ndarray]) -> float:
+        return float(p["u"][0] ** 2 + np.sum(p["v"]))
+
+    errors = check_gradients(loss, {"u": np.array([2.0]), "v": np.array([1.0, 0.0])}, params)
+    assert errors["u"] < 1e-9
+    # v: analytic (1, 0) against numeric (1, 1): |(0, -1)| / (1 + sqrt 2)
+    assert errors["v"] == pytest.approx(1 / (1 + np.sqrt(2)), rel=1e-6)
 
 
 def test_eps_must_be_positive() -> None:

@@ -40,20 +40,65 @@ def test_bptt_matches_central_differences(cell, seed):
     assert max(errors.values()) < 1e-6, errors
 
 
+def _sample_loss_with_nudged_state(x, labels, p, cell, t_nudge, n, vec):  # noqa: ANN001, ANN202
+    """Sample n's share L_n / N of the batch loss when h_{t_nudge} of sample n is moved by `vec`.
+
+    An independent forward pass (logistic 1 / (1 + e^-z), not nnmem's sigmoid); the cell state is not
+    nudged, so the derivative is the partial dL/dh_t that BPTT carries backwards.
+    """
+    N, T, _ = x.shape
+    H = p["W_hy"].shape[0]
+    h, c = np.zeros((N, H)), np.zeros((N, H))
+    if t_nudge == 0:
+        h[n] += vec
+    for t in range(T):
+        if cell == "rnn":
+            h = np.tanh(x[:, t] @ p["W_xh"] + h @ p["W_hh"] + p["b_h"])
+        else:
+            z = x[:, t] @ p["W_x"] + h @ p["W_h"] + p["b"]
+            i, f, o = (1.0 / (1.0 + np.exp(-z[:, k * H : (k + 1) * H])) for k in range(3))
+            c = f * c + i * np.tanh(z[:, 3 * H :])
+            h = o * np.tanh(c)
+        if t + 1 == t_nudge:
+            h = h.copy()
+            h[n] += vec
+    logits = h[n] @ p["W_hy"] + p["b_y"]
+    log_p = logits - logits.max() - np.log(np.sum(np.exp(logits - logits.max())))
+    return -log_p[labels[n]] / N
+
+
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
-def test_hidden_gradient_norms_match_finite_differences_at_h0(cell):
-    # dL/dh_0: nudge h_0 through the bias trick x_1 W = h_0 W_hh is not available, so compare with
-    # the gradient of an equivalent network whose first input step carries h_0 through W_xh = W_hh.
+def test_hidden_gradient_norms_match_finite_differences_at_every_step(cell):
+    """norms[t] = mean over samples of |dL_n/dh_t|, checked by central differences on h_t (t = 0 is h_0)."""
     p = _perturbed(cell, 3, n_in=2, n_hidden=3, n_out=2)
-    x = np.random.default_rng(4).normal(size=(1, 4, 2))
-    labels = np.array([1])
+    x = np.random.default_rng(4).normal(size=(3, 4, 2))
+    labels = np.array([1, 0, 1])
     norms = hidden_gradient_norms(x, labels, p)
-    assert norms.shape == (5,) and np.all(norms > 0)
-    # the last entry is |dL/dh_T| = |(softmax - onehot) W_hy^T| for one sample
-    logits, _ = forward(x, p)
-    prob = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
-    prob[0, 1] -= 1.0
-    assert norms[-1] == pytest.approx(np.linalg.norm(prob @ p["W_hy"].T))
+    assert norms.shape == (5,)
+    eps = 1e-6
+    for t in range(5):
+        sizes = []
+        for n in range(3):
+            grad = np.empty(3)
+            for k in range(3):
+                e = np.zeros(3)
+                e[k] = eps
+                up = _sample_loss_with_nudged_state(x, labels, p, cell, t, n, e)
+                down = _sample_loss_with_nudged_state(x, labels, p, cell, t, n, -e)
+                grad[k] = (up - down) / (2 * eps)
+            sizes.append(np.linalg.norm(grad))
+        assert norms[t] == pytest.approx(np.mean(sizes), rel=1e-6), (t, norms[t], np.mean(sizes))
+
+
+def test_loss_is_the_mean_softmax_cross_entropy_by_hand():
+    # all weights zero: h_T = 0 and the logits are b_y = (0, ln 3): softmax = (1/4, 3/4)
+    # labels (0, 1): loss = (-ln(1/4) - ln(3/4)) / 2
+    p = {"W_xh": np.zeros((1, 2)), "W_hh": np.zeros((2, 2)), "b_h": np.zeros(2), "W_hy": np.zeros((2, 2)),
+         "b_y": np.array([0.0, np.log(3.0)])}
+    loss, grads = loss_and_gradients(np.ones((2, 3, 1)), np.array([0, 1]), p)
+    assert loss == pytest.approx((np.log(4.0) - np.log(0.75)) / 2, rel=1e-14)
+    # d loss / d b_y = mean over samples of softmax - onehot = ((1/4 - 1) + 1/4, (3/4) + (3/4 - 1)) / 2
+    np.testing.assert_allclose(grads["b_y"], [(-0.75 + 0.25) / 2, (0.75 - 0.25) / 2], rtol=1e-14)
 
 
 def test_forget_bias_orthogonality_and_shapes():
@@ -128,7 +173,7 @@ def test_short_delay_is_learned_by_both():
     x, y = delayed_recall(1000, delay=5, rng=0)
     xt, yt = delayed_recall(300, delay=5, rng=1)
     for cell in ("rnn", "lstm"):
-        res = train(x, y, params=init_params(x.shape[2], 8, 2, cell=cell, rng=0), iterations=150,
+        res = train(x, y, params=init_params(x.shape[2], 8, 2, cell=cell, rng=0), steps=150,
                     batch_size=32, learning_rate=0.02, rng=0)
         assert res.losses.shape == res.accuracies.shape == res.grad_norms.shape == (150,)
         assert accuracy(xt, yt, res.params) > 0.95, cell
@@ -138,18 +183,113 @@ def test_train_does_not_modify_params_and_sgd_runs():
     x, y = delayed_recall(64, delay=3, rng=0)
     p = init_params(x.shape[2], 4, 2, cell="rnn", rng=0)
     before = {k: v.copy() for k, v in p.items()}
-    res = train(x, y, params=p, iterations=20, optimizer="sgd", learning_rate=0.1, max_norm=None, rng=0)
+    res = train(x, y, params=p, steps=20, optimizer="sgd", learning_rate=0.1, max_norm=None, rng=0)
     assert all(np.array_equal(p[k], before[k]) for k in p)
     assert res.losses[-5:].mean() < res.losses[:5].mean()
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")
-def test_divergence_is_reported():
+def test_divergence_without_clipping_is_reported_without_warnings():
+    import warnings
+
     x, y = delayed_recall(32, delay=3, rng=0)
     p = init_params(x.shape[2], 4, 2, cell="rnn", rng=0)
-    p["W_hy"] = p["W_hy"] * 1e306
-    with pytest.raises(TrainingDivergedError, match="training loss became"):
-        train(x, y, params=p, iterations=3, optimizer="sgd", learning_rate=1e300, max_norm=None, rng=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(
+            TrainingDivergedError,
+            match=r"^Training diverged: the loss (became (inf|nan)|reached \S+, more than 1000 times its starting "
+            r"value \S+) in step [12]\. The setting responsible is `learning_rate` = 1e\+300: try a smaller "
+            r"learning_rate, or clip gradients with max_norm\.$",
+        ):
+            train(x, y, params=p, steps=3, optimizer="sgd", learning_rate=1e300, max_norm=None, rng=0)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_divergence_under_clipping_names_the_learning_rate(cell):
+    """Before: "`grads` must contain only finite numbers" plus a RuntimeWarning. Now the guard reports it."""
+    import warnings
+
+    x, y = delayed_recall(64, delay=3, rng=0)
+    p = init_params(x.shape[2], 8, 2, cell=cell, rng=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(
+            TrainingDivergedError,
+            match=r"^Training diverged: the loss (became (inf|nan)|reached \S+, more than 1000 times its starting "
+            r"value \S+) in step \d+\. The setting responsible is `learning_rate` = 1e\+06: try a smaller "
+            r"learning_rate\.$",
+        ):
+            train(x, y, params=p, steps=200, optimizer="sgd", learning_rate=1e6, max_norm=1.0, rng=0)
+
+
+def test_first_step_by_hand_with_plain_sgd():
+    """steps=1, SGD without momentum or clipping: the batch is the first slice of rng's permutation, the
+    recorded loss is that batch's loss before the update, and the update is params - lr * grads."""
+    x, y = delayed_recall(20, delay=2, rng=3)
+    p = init_params(x.shape[2], 4, 2, cell="lstm", rng=1)
+    idx = np.random.default_rng(5).permutation(20)[:8]
+    loss, grads = loss_and_gradients(x[idx], y[idx], p)
+    res = train(x, y, params=p, steps=1, batch_size=8, optimizer="sgd", momentum=0.0, learning_rate=0.3,
+                max_norm=None, rng=5)
+    assert res.losses[0] == pytest.approx(loss, rel=1e-12)
+    assert res.accuracies[0] == np.mean(predict(x[idx], p) == y[idx])
+    assert res.grad_norms[0] == pytest.approx(np.sqrt(sum(np.sum(g**2) for g in grads.values())), rel=1e-12)
+    for k in p:
+        np.testing.assert_allclose(res.params[k], p[k] - 0.3 * grads[k], rtol=1e-12, atol=1e-15)
+
+
+def test_second_pass_reshuffles_and_momentum_and_clipping_act():
+    """Two steps with batch_size = n: each step uses all samples, so the order does not matter; with
+    momentum 0.5 and max_norm c the second update is v2 = 0.5 v1 - lr g2_clipped."""
+    x, y = delayed_recall(6, delay=2, rng=3)
+    p = init_params(x.shape[2], 3, 2, cell="rnn", rng=2)
+    res = train(x, y, params=p, steps=2, batch_size=6, optimizer="sgd", momentum=0.5, learning_rate=0.1,
+                max_norm=0.05, rng=0)
+
+    def clipped(g):  # noqa: ANN001, ANN202
+        norm = np.sqrt(sum(np.sum(v**2) for v in g.values()))
+        return {k: v * min(1.0, 0.05 / norm) for k, v in g.items()}
+
+    _, g1 = loss_and_gradients(x, y, p)
+    v1 = {k: -0.1 * clipped(g1)[k] for k in p}
+    p1 = {k: p[k] + v1[k] for k in p}
+    _, g2 = loss_and_gradients(x, y, p1)
+    p2 = {k: p1[k] + 0.5 * v1[k] - 0.1 * clipped(g2)[k] for k in p}
+    for k in p:
+        np.testing.assert_allclose(res.params[k], p2[k], rtol=1e-10, atol=1e-14)
+
+
+def test_adam_is_the_default_optimizer():
+    x, y = delayed_recall(6, delay=2, rng=3)
+    p = init_params(x.shape[2], 3, 2, cell="rnn", rng=2)
+    res = train(x, y, params=p, steps=1, batch_size=6, learning_rate=0.01, max_norm=None, rng=0)
+    _, g = loss_and_gradients(x, y, p)
+    # Adam's first step is -lr * g / (|g| + 1e-8) per coordinate, i.e. -0.01 * sign(g) where |g| >> 1e-8
+    for k in p:
+        big = np.abs(g[k]) > 1e-4
+        np.testing.assert_allclose((res.params[k] - p[k])[big], -0.01 * np.sign(g[k][big]), rtol=1e-4)
+
+
+def test_float32_in_float32_out():
+    x, y = delayed_recall(16, delay=3, rng=0)
+    p32 = {k: v.astype(np.float32) for k, v in init_params(x.shape[2], 4, 2, cell="lstm", rng=0).items()}
+    logits, cache = forward(x.astype(np.float32), p32)
+    assert logits.dtype == np.float32 and cache.h.dtype == np.float32
+    _, grads = loss_and_gradients(x, y, p32)
+    assert all(g.dtype == np.float32 for g in grads.values())
+    res = train(x, y, params=p32, steps=3, batch_size=8, rng=0)
+    assert all(v.dtype == np.float32 for v in res.params.values())
+    # float64 parameters keep float64 even for float32 input
+    p64 = init_params(x.shape[2], 4, 2, cell="rnn", rng=0)
+    assert forward(x.astype(np.float32), p64)[0].dtype == np.float64
+
+
+def test_one_sigmoid_in_the_package():
+    import nnmem.activations
+    import nnmem.recurrent
+
+    assert nnmem.recurrent.sigmoid is nnmem.activations.sigmoid
+    assert not hasattr(nnmem.recurrent, "_sigmoid")
 
 
 P_RNN = init_params(2, 3, 2, cell="rnn", rng=0)
@@ -166,28 +306,31 @@ Y_OK = np.array([0, 1, 0, 1])
         (lambda: forward(X_OK, {"W": np.ones(2)}), ValueError, r"`params` must have the keys"),
         (lambda: forward(X_OK, [1, 2]), TypeError, "`params` must be a dict"),
         (lambda: forward(X_OK, {**P_RNN, "W_hh": np.ones((3, 4))}), ValueError, r"`params\['W_hh'\]` must have shape \(3, 3\)"),
-        (lambda: forward(X_OK, {**P_RNN, "b_h": np.array([np.nan, 0, 0])}), ValueError, "must contain only finite numbers"),
+        (lambda: forward(X_OK, {**P_RNN, "b_h": np.array([np.nan, 0, 0])}), ValueError, r"`params\['b_h'\]` must contain only finite numbers"),
         (lambda: forward(np.zeros((4, 5)), P_RNN), ValueError, r"`x` must have shape \(n_samples, T, 2\)"),
         (lambda: forward(np.zeros((4, 5, 3)), P_RNN), ValueError, "to match the input weights"),
         (lambda: forward(np.zeros((4, 0, 2)), P_RNN), ValueError, "at least one sample and one time step"),
         (lambda: forward(np.full((4, 5, 2), np.nan), P_RNN), ValueError, "`x` must contain only finite numbers"),
-        (lambda: loss_and_gradients(X_OK, np.array([0, 1, 2, 0]), P_RNN), ValueError, r"`labels` must be in \[0, 1\]"),
-        (lambda: loss_and_gradients(X_OK, np.array([0, 1]), P_RNN), ValueError, r"`labels` must be integer class labels of shape \(4,\)"),
-        (lambda: loss_and_gradients(X_OK, np.array([0, 0.5, 1, 0]), P_RNN), ValueError, "non-integer"),
-        (lambda: accuracy(X_OK, np.array([0, 1, 3, 0]), P_RNN), ValueError, r"`labels` must be in \[0, 1\]"),
+        (lambda: loss_and_gradients(X_OK, np.array([0, 1, 2, 0]), P_RNN), ValueError, r"`labels` must be class labels in \[0, 1\]"),
+        (lambda: loss_and_gradients(X_OK, np.array([0, 1]), P_RNN), ValueError, r"`labels` must have shape \(4,\)"),
+        (lambda: loss_and_gradients(X_OK, np.array([0, 0.5, 1, 0]), P_RNN), ValueError, "whole-number class labels"),
+        (lambda: accuracy(X_OK, np.array([0, 1, 3, 0]), P_RNN), ValueError, r"`labels` must be class labels in \[0, 1\]"),
         (lambda: clip_by_global_norm({"a": np.ones(2)}, 0.0), ValueError, "`max_norm` must be a finite positive number"),
         (lambda: clip_by_global_norm([np.ones(2)], 1.0), TypeError, "`grads` must be a dict"),
-        (lambda: clip_by_global_norm({"a": np.array([np.inf])}, 1.0), ValueError, "global norm is inf"),
+        (lambda: clip_by_global_norm({"a": np.array([np.inf])}, 1.0), ValueError, r"`grads\['a'\]` must contain only finite numbers"),
+        (lambda: clip_by_global_norm({"a": np.array([1e200, 1e200])}, 1.0), ValueError, r"`grads` must have a finite global norm; got inf"),
         (lambda: delayed_recall(10, delay=0), ValueError, "`delay` must be a positive integer"),
         (lambda: delayed_recall(0, delay=3), ValueError, "`n_samples` must be a positive integer"),
         (lambda: delayed_recall(10, delay=3, n_distractors=-1), ValueError, "`n_distractors` must be an integer >= 0"),
+        (lambda: delayed_recall(10, delay=3, n_distractors=1.5), TypeError, "`n_distractors` must be an integer >= 0"),
+        (lambda: init_params(2, 3, 2, cell="rnn", forget_bias=2.0), ValueError, "`forget_bias` applies to the LSTM only"),
         (lambda: delayed_recall(10, delay=3, noise=-1.0), ValueError, "`noise` must be a finite number >= 0"),
-        (lambda: train(X_OK, Y_OK, params=P_RNN, iterations=0), ValueError, "`iterations` must be a positive integer"),
-        (lambda: train(X_OK, Y_OK, params=P_RNN, iterations=2, batch_size=5), ValueError, r"`batch_size` must be at most the number of samples \(4\)"),
-        (lambda: train(X_OK, Y_OK, params=P_RNN, iterations=2, batch_size=2, optimizer="rmsprop"), ValueError, "`optimizer` must be"),
-        (lambda: train(X_OK, Y_OK, params=P_RNN, iterations=2, batch_size=2, momentum=1.0), ValueError, r"`momentum` must be in \[0, 1\)"),
-        (lambda: train(X_OK, Y_OK, params=P_RNN, iterations=2, batch_size=2, learning_rate=0.0), ValueError, "`learning_rate` must be"),
-        (lambda: train(X_OK, Y_OK, params=P_RNN, iterations=2, batch_size=2, max_norm=-1.0), ValueError, "`max_norm` must be"),
+        (lambda: train(X_OK, Y_OK, params=P_RNN, steps=0), ValueError, "`steps` must be a positive integer"),
+        (lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=5), ValueError, r"`batch_size` must be at most the number of samples \(4\)"),
+        (lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=2, optimizer="rmsprop"), ValueError, "`optimizer` must be"),
+        (lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=2, momentum=1.0), ValueError, r"`momentum` must be in \[0, 1\)"),
+        (lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=2, learning_rate=0.0), ValueError, "`learning_rate` must be"),
+        (lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=2, max_norm=-1.0), ValueError, "`max_norm` must be"),
     ],
 )
 def test_errors(call, error, match):

@@ -70,28 +70,67 @@ def test_backward_matches_central_differences(activation: str, n: int, d: int, h
         assert grads[name].shape == params[name].shape
 
 
-def test_init_shapes_scales_and_seeds() -> None:
-    p = init_params(400, 300, 2, rng=0)
-    assert {k: v.shape for k, v in p.items()} == {"w_ih": (400, 300), "b_h": (300,), "w_ho": (300, 2), "b_o": (2,)}
-    # He: Var w_ih = 2 / 400; Glorot on the output: Var w_ho = 2 / 302
-    assert p["w_ih"].var() == pytest.approx(2 / 400, rel=0.05)
-    assert p["w_ho"].var() == pytest.approx(2 / 302, rel=0.15)
-    assert init_params(400, 300, 2, activation="tanh", rng=0)["w_ih"].var() == pytest.approx(2 / 700, rel=0.05)
+def _assert_variance(w: np.ndarray, expected: float) -> None:
+    """The sample variance of `w` (mean known to be 0) is `expected` within 5 standard errors.
+
+    For N independent normal draws of variance s2, mean(w**2) has standard
+    deviation s2 * sqrt(2 / N); five of those is a tolerance a correct
+    initialiser fails with probability below 1e-6.
+    """
+    n = w.size
+    assert abs(float(np.mean(w**2)) - expected) < 5 * expected * np.sqrt(2 / n), (float(np.mean(w**2)), expected)
+
+
+def test_init_shapes_and_seeds() -> None:
+    p = init_params(4, 3, 2, rng=0)
+    assert {k: v.shape for k, v in p.items()} == {"w_ih": (4, 3), "b_h": (3,), "w_ho": (3, 2), "b_o": (2,)}
     np.testing.assert_array_equal(p["b_h"], 0.0)
+    np.testing.assert_array_equal(p["b_o"], 0.0)
     np.testing.assert_array_equal(init_params(2, 3, 1, rng=5)["w_ih"], init_params(2, 3, 1, rng=5)["w_ih"])
+    assert all(v.dtype == np.float64 for v in p.values())
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "identity"])
+def test_init_variances_are_he_or_glorot(activation: str) -> None:
+    """He (2 / n_in) for a ReLU hidden layer, Glorot (2 / (n_in + n_out)) otherwise and for the linear output.
+
+    The layer sizes are chosen so that the candidate rules differ by a factor of
+    at least 1.5 while 5 standard errors of the variance estimate are below 5 %:
+    hidden 200 -> output 400 gives Glorot 2/600 against He 2/200.
+    """
+    p = init_params(600, 200, 400, activation=activation, rng=1)
+    _assert_variance(p["w_ih"], 2 / 600 if activation == "relu" else 2 / 800)
+    _assert_variance(p["w_ho"], 2 / 600)
 
 
 def test_training_lowers_the_loss_and_keeps_inputs(xor: tuple[np.ndarray, np.ndarray]) -> None:
     x, y = xor
     start = init_params(2, 8, 1, activation="tanh", rng=3)
     frozen = {k: v.copy() for k, v in start.items()}
-    result = train(x, y, hidden_size=8, learning_rate=0.1, epochs=500, activation="tanh", params=start)
+    result = train(x, y, learning_rate=0.1, epochs=500, activation="tanh", params=start)
     assert result.losses.shape == (500,)
-    assert result.losses[-1] < 0.5 * result.initial_loss
-    assert result.initial_loss == pytest.approx(mse_loss(y, predict(x, frozen, activation="tanh")))
-    assert result.losses[-1] == pytest.approx(mse_loss(y, predict(x, result.params, activation="tanh")))
+    assert result.final_loss < 0.5 * result.initial_loss
+    assert result.initial_loss == result.losses[0] == pytest.approx(mse_loss(y, predict(x, frozen, activation="tanh")))
+    assert result.final_loss == pytest.approx(mse_loss(y, predict(x, result.params, activation="tanh")))
     for name in frozen:
         np.testing.assert_array_equal(start[name], frozen[name])
+        assert not np.shares_memory(result.params[name], start[name])
+
+
+def test_loss_curve_is_measured_before_each_update(xor: tuple[np.ndarray, np.ndarray]) -> None:
+    """losses[k] is the loss of the parameters epoch k + 1 starts from (the package's loss-curve convention)."""
+    x, y = xor
+    p = init_params(2, 3, 1, activation="tanh", rng=4)
+    result = train(x, y, learning_rate=0.2, epochs=3, activation="tanh", params=p)
+    expected = []
+    for _ in range(4):  # an independent gradient-descent loop over the public functions
+        y_pred, cache = forward_propagation(x, p, activation="tanh")
+        expected.append(mse_loss(y, y_pred))
+        g = backward_propagation(y, cache, p)
+        p = {k: p[k] - 0.2 * g[k] for k in p}
+    np.testing.assert_allclose(result.losses, expected[:3], rtol=1e-12)
+    assert result.final_loss == pytest.approx(expected[3], rel=1e-12)
+    assert result.initial_loss == expected[0]
 
 
 def test_one_step_is_one_gradient_step(xor: tuple[np.ndarray, np.ndarray]) -> None:
@@ -101,7 +140,7 @@ def test_one_step_is_one_gradient_step(xor: tuple[np.ndarray, np.ndarray]) -> No
     g = backward_propagation(y, cache, p0)
     result = train(x, y, hidden_size=3, learning_rate=0.05, epochs=1, params=p0)
     for name in p0:
-        np.testing.assert_allclose(result.params[name], p0[name] - 0.05 * g[name])
+        np.testing.assert_allclose(result.params[name], p0[name] - 0.05 * g[name], rtol=1e-12)
 
 
 def test_recommended_settings_solve_xor(xor: tuple[np.ndarray, np.ndarray]) -> None:
@@ -116,8 +155,61 @@ def test_recommended_settings_solve_xor(xor: tuple[np.ndarray, np.ndarray]) -> N
 
 def test_divergence_is_an_error_with_a_hint(xor: tuple[np.ndarray, np.ndarray]) -> None:
     x, y = xor
-    with pytest.raises(TrainingDivergedError, match=r"loss became (nan|inf) at epoch \d+ with learning_rate=50.0.*Try a smaller learning rate"):
+    with pytest.raises(
+        TrainingDivergedError,
+        match=r"^Training diverged: the loss reached \S+, more than 1000 times its starting value \S+ in epoch \d+\. "
+        r"The setting responsible is `learning_rate` = 50: try a smaller learning_rate\.$",
+    ):
         train(x, y, hidden_size=8, learning_rate=50.0, epochs=200, rng=0)
+
+
+def test_a_finite_but_exploding_loss_is_reported_at_the_epoch_it_passes_1000_times_the_start() -> None:
+    """One linear unit (identity hidden layer) on one sample: every quantity can be followed by hand.
+
+    x = 1, y = 0, w_ih = 1, b_h = 0, w_ho = 1, b_o = 0, learning rate 2. With a = w_ih + b_h, c = w_ho:
+    out = a c + b_o, L = out^2, d = 2 out; grad w_ih = grad b_h = d c, grad w_ho = d a, grad b_o = d.
+    epoch 1 starts at L = 1 -> (w_ih, b_h, w_ho, b_o) = (-3, -4, -3, -4);
+    epoch 2 starts at out = 17, L = 289 (< 1000) -> (201, 200, 473, -72);
+    epoch 3 starts at out = 401 * 473 - 72 = 189601, L = 3.59e10 > 1000 * 1: diverged in epoch 3.
+    The replay below does this arithmetic independently of the package.
+    """
+    x, y = np.array([[1.0]]), np.array([[0.0]])
+    p = {"w_ih": np.array([[1.0]]), "b_h": np.zeros(1), "w_ho": np.array([[1.0]]), "b_o": np.zeros(1)}
+    q, epoch, loss = dict(p), 0, 1.0
+    while loss <= 1000.0:  # independent replay: L = (a*c + b2)^2 with a = w_ih + b_h, gradients by hand
+        epoch += 1
+        a, c, b2 = q["w_ih"][0, 0] + q["b_h"][0], q["w_ho"][0, 0], q["b_o"][0]
+        out = a * c + b2
+        loss = out**2
+        if loss > 1000.0:
+            break
+        d = 2 * out  # dL/dout
+        q = {"w_ih": np.array([[q["w_ih"][0, 0] - 2.0 * d * c]]), "b_h": np.array([q["b_h"][0] - 2.0 * d * c]),
+             "w_ho": np.array([[c - 2.0 * d * a]]), "b_o": np.array([b2 - 2.0 * d])}
+    assert epoch == 3
+    with pytest.raises(
+        TrainingDivergedError,
+        match=r"^Training diverged: the loss reached 3\.59e\+10, more than 1000 times its starting value 1 in epoch 3\. "
+        r"The setting responsible is `learning_rate` = 2: try a smaller learning_rate\.$",
+    ):
+        train(x, y, learning_rate=2.0, epochs=5, activation="identity", params=p)
+    # one epoch: the curve starts at 1 and the returned parameters have loss 289, below the limit
+    result = train(x, y, learning_rate=2.0, epochs=1, activation="identity", params=p)
+    assert result.losses.tolist() == [1.0] and result.final_loss == 289.0
+    # two epochs: the returned parameters' loss (3.59e10) is checked too, so they are never handed back
+    with pytest.raises(TrainingDivergedError, match=r"in epoch 2\. "):
+        train(x, y, learning_rate=2.0, epochs=2, activation="identity", params=p)
+
+
+def test_hidden_size_is_required_only_without_params(xor: tuple[np.ndarray, np.ndarray]) -> None:
+    x, y = xor
+    p = init_params(2, 5, 1, rng=0)
+    assert train(x, y, learning_rate=0.1, epochs=1, params=p).params["w_ih"].shape == (2, 5)
+    assert train(x, y, hidden_size=5, learning_rate=0.1, epochs=1, params=p).params["w_ih"].shape == (2, 5)
+    with pytest.raises(ValueError, match=r"^`hidden_size` must match `params\['w_ih'\]`, which has 5 hidden units; got 4\.$"):
+        train(x, y, hidden_size=4, learning_rate=0.1, epochs=1, params=p)
+    with pytest.raises(TypeError, match=r"^`hidden_size` must be given \(a positive integer\) when `params` is not\.$"):
+        train(x, y, learning_rate=0.1, epochs=1)
 
 
 @pytest.mark.parametrize(
@@ -129,7 +221,7 @@ def test_divergence_is_an_error_with_a_hint(xor: tuple[np.ndarray, np.ndarray]) 
         ({"learning_rate": float("nan")}, ValueError, r"`learning_rate` must be a finite positive number; got nan"),
         ({"epochs": 0}, ValueError, r"`epochs` must be a positive integer; got 0"),
         ({"activation": "swish"}, ValueError, r"`activation` must be one of .*; got 'swish'"),
-        ({"rng": "seed"}, TypeError, r"`rng` must be None, an int seed or a numpy.random.Generator; got 'seed'"),
+        ({"rng": "seed"}, TypeError, r"`rng` must be None, a non-negative int seed or a numpy.random.Generator; got 'seed'"),
     ],
 )
 def test_train_rejects_bad_hyper_parameters(xor, kwargs, error, match) -> None:  # noqa: ANN001

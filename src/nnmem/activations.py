@@ -5,6 +5,12 @@ $z = \sum_i w_{ij} x_i + b_j$. Backpropagation needs $f'(z)$, the derivative
 *at the pre-activation*, so every entry of `ACTIVATIONS` holds both
 functions side by side and they cannot drift apart.
 
+Every function takes an array of real numbers `z` of any shape (empty too)
+and returns a new array of the same shape: float32 stays float32, int, bool
+and other floats become float64. Complex or non-numeric input raises
+``TypeError`` and NaN or infinity raises ``ValueError``, both naming `z`.
+`sigmoid` is the package's only logistic function (the LSTM gates use it too).
+
 Examples
 --------
 >>> import numpy as np
@@ -18,10 +24,13 @@ array([0., 0., 1.])
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from nnmem._checks import as_array
 
 __all__ = [
     "ACTIVATIONS",
@@ -37,7 +46,12 @@ __all__ = [
     "tanh_derivative",
 ]
 
-ArrayFunction = Callable[[np.ndarray], np.ndarray]
+ArrayFunction = Callable[[ArrayLike], np.ndarray]
+
+
+def _as_z(z: ArrayLike) -> np.ndarray:
+    """`z` as a finite float array of any shape (float32 stays float32, the rest becomes float64)."""
+    return as_array("z", z, ndim=None, shape_hint="(any shape)", dtype=None, allow_empty=True)
 
 
 @dataclass(frozen=True)
@@ -58,25 +72,27 @@ class Activation:
     function: ArrayFunction
     derivative: ArrayFunction
 
-    def __call__(self, z: np.ndarray) -> np.ndarray:
+    def __call__(self, z: ArrayLike) -> np.ndarray:
         return self.function(z)
 
 
 # --8<-- [start:relu]
-def relu(z: np.ndarray) -> np.ndarray:
+def relu(z: ArrayLike) -> np.ndarray:
     r"""Rectified linear unit, $\mathrm{relu}(z) = \max(0, z)$."""
-    return np.maximum(z, 0.0)
+    z = _as_z(z)
+    out: np.ndarray = np.maximum(z, z.dtype.type(0))
+    return out
 
 
-def relu_derivative(z: np.ndarray) -> np.ndarray:
+def relu_derivative(z: ArrayLike) -> np.ndarray:
     r"""$\mathrm{relu}'(z) = 1$ if $z > 0$ else $0$ (we take $0$ at the kink $z = 0$)."""
-    z = np.asarray(z)
-    return (z > 0).astype(z.dtype if z.dtype.kind == "f" else np.float64)
+    z = _as_z(z)
+    return (z > 0).astype(z.dtype)
 # --8<-- [end:relu]
 
 
 # --8<-- [start:sigmoid]
-def sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: ArrayLike) -> np.ndarray:
     r"""Logistic sigmoid $\sigma(z) = 1 / (1 + e^{-z})$.
 
     Parameters
@@ -90,40 +106,42 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
         Values in $[0, 1]$. Computed as $\tfrac12(1 + \tanh(z/2))$, the same
         function, which never overflows for large $|z|$.
     """
-    z = np.asarray(z)
-    half = z.dtype.type(0.5) if z.dtype.kind == "f" else 0.5
-    return half * (1 + np.tanh(half * z))
+    z = _as_z(z)
+    half = z.dtype.type(0.5)
+    out: np.ndarray = half * (1 + np.tanh(half * z))
+    return out
 
 
-def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
+def sigmoid_derivative(z: ArrayLike) -> np.ndarray:
     r"""$\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$."""
     s = sigmoid(z)
-    return s * (1.0 - s)
+    out: np.ndarray = s * (1 - s)
+    return out
 # --8<-- [end:sigmoid]
 
 
 # --8<-- [start:tanh]
-def tanh(z: np.ndarray) -> np.ndarray:
+def tanh(z: ArrayLike) -> np.ndarray:
     r"""Hyperbolic tangent, $\tanh(z) = (e^{z} - e^{-z}) / (e^{z} + e^{-z})$."""
-    return np.tanh(z)
+    out: np.ndarray = np.tanh(_as_z(z))
+    return out
 
 
-def tanh_derivative(z: np.ndarray) -> np.ndarray:
+def tanh_derivative(z: ArrayLike) -> np.ndarray:
     r"""$\tanh'(z) = 1 - \tanh^2(z)$."""
-    return 1.0 - np.tanh(z) ** 2
+    out: np.ndarray = 1 - np.tanh(_as_z(z)) ** 2
+    return out
 # --8<-- [end:tanh]
 
 
-def identity(z: np.ndarray) -> np.ndarray:
-    """The identity $f(z) = z$, used for a linear output layer."""
-    z = np.asarray(z)
-    return z if z.dtype.kind == "f" else z.astype(np.float64)
+def identity(z: ArrayLike) -> np.ndarray:
+    """The identity $f(z) = z$, used for a linear output layer; returns a new array, never `z` itself."""
+    return _as_z(z).copy()
 
 
-def identity_derivative(z: np.ndarray) -> np.ndarray:
+def identity_derivative(z: ArrayLike) -> np.ndarray:
     """$f'(z) = 1$."""
-    z = np.asarray(z)
-    return np.ones_like(z, dtype=z.dtype if z.dtype.kind == "f" else np.float64)
+    return np.ones_like(_as_z(z))
 
 
 # --8<-- [start:table]
@@ -167,7 +185,8 @@ def get_activation(name: str) -> Activation:
     ValueError: `activation` must be one of 'identity', 'relu', 'sigmoid', 'tanh'; got 'gelu'.
     """
     if not isinstance(name, str):
-        raise TypeError(f"`activation` must be a string naming an activation; got {name!r} of type {type(name).__name__}.")
+        got = f"{name!r} of type {type(name).__name__}"
+        raise TypeError(f"`activation` must be a string naming an activation; got {got}.")
     try:
         return ACTIVATIONS[name]
     except KeyError:

@@ -8,19 +8,41 @@ $$\frac{\partial L}{\partial \theta_k} \approx
 has an error of order $\varepsilon^2$ (against $\varepsilon$ for a one-sided
 difference), so with $\varepsilon = 10^{-6}$ in float64 an exact gradient and
 its estimate typically agree to about $10^{-9}$ in relative terms.
+
+Parameter dicts are checked key by key (the key is named in any error) and
+evaluated in float64; `loss` must return a finite real number.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from nnmem._checks import check_positive_float
+from nnmem._checks import as_array, check_array_dict, check_positive_float
 
 __all__ = ["check_gradients", "numerical_gradient", "relative_error"]
 
 Params = dict[str, np.ndarray]
+
+
+def _check_loss(loss: Any) -> Callable[[Params], float]:
+    if not callable(loss):
+        raise TypeError(f"`loss` must be a function of a parameter dict returning a float; got {loss!r}.")
+    return loss  # type: ignore[no-any-return]
+
+
+def _loss_value(loss: Callable[[Params], float], params: Params, name: str, k: int) -> float:
+    value = loss(params)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"`loss` must return a real number; got {value!r} of type {type(value).__name__}.") from None
+    if not np.isfinite(number):
+        raise ValueError(f"`loss` must return a finite number; got {number} with `params[{name!r}]` entry {k} nudged.")
+    return number
 
 
 # --8<-- [start:numerical]
@@ -51,8 +73,9 @@ def numerical_gradient(
     >>> np.round(g["w"], 6)  # d/dw of w**2 is 2w
     array([ 2., -4.])
     """
+    loss = _check_loss(loss)
     eps = check_positive_float("eps", eps)
-    work = {name: np.array(value, dtype=np.float64) for name, value in params.items()}
+    work = {name: np.array(value, dtype=np.float64) for name, value in check_array_dict("params", params).items()}
     grads = {}
     for name, value in work.items():
         grad = np.zeros_like(value)
@@ -60,17 +83,17 @@ def numerical_gradient(
         for k in range(flat.size):
             original = flat[k]
             flat[k] = original + eps
-            loss_plus = loss(work)
+            loss_plus = _loss_value(loss, work, name, k)
             flat[k] = original - eps
-            loss_minus = loss(work)
+            loss_minus = _loss_value(loss, work, name, k)
             flat[k] = original
-            flat_grad[k] = (loss_plus - loss_minus) / (2.0 * eps)
+            flat_grad[k] = (loss_plus - loss_minus) / (2 * eps)
         grads[name] = grad
     return grads
 # --8<-- [end:numerical]
 
 
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     r"""Relative difference $\lVert a - b \rVert / \max(\lVert a \rVert + \lVert b \rVert, 10^{-300})$.
 
     Zero when the arrays are equal, at most one, and insensitive to the
@@ -89,16 +112,20 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     Raises
     ------
     ValueError
-        If the shapes differ.
+        If the shapes differ or an array holds NaN or infinity.
+    TypeError
+        If an array is not real numbers.
 
     Examples
     --------
     >>> import numpy as np
     >>> relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
     0.0
+    >>> relative_error(np.array([3.0, 0.0]), np.array([0.0, 4.0]))  # |(3, -4)| / (3 + 4) = 5/7
+    0.7142857142857143
     """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    a = as_array("a", a, ndim=None, shape_hint="(any shape)", allow_empty=True)
+    b = as_array("b", b, ndim=None, shape_hint=f"{a.shape} like `a`", allow_empty=True)
     if a.shape != b.shape:
         raise ValueError(f"`a` and `b` must have the same shape; got {a.shape} and {b.shape}.")
     denominator = max(float(np.linalg.norm(a) + np.linalg.norm(b)), 1e-300)
@@ -129,9 +156,21 @@ def check_gradients(
     Raises
     ------
     ValueError
-        If `grads` and `params` do not have the same keys.
+        If `grads` does not have the keys and shapes of `params`, or an array
+        holds NaN or infinity.
+    TypeError
+        If `loss` is not callable or an argument is not a dict of arrays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> params = {"w": np.array([1.0, -2.0])}
+    >>> loss = lambda p: float(np.sum(p["w"] ** 2))
+    >>> check_gradients(loss, {"w": 2 * params["w"]}, params)["w"] < 1e-9
+    True
     """
-    if set(grads) != set(params):
-        raise ValueError(f"`grads` must have the keys of `params` {sorted(params)}; got {sorted(grads)}.")
+    loss = _check_loss(loss)
+    params = check_array_dict("params", params)
+    grads = check_array_dict("grads", grads, like=params)
     numeric = numerical_gradient(loss, params, eps=eps)
     return {name: relative_error(grads[name], numeric[name]) for name in params}

@@ -20,6 +20,12 @@ J. Math. Biol. 15, 267-273.
 Bi & Poo (1998), *Synaptic modifications in cultured hippocampal neurons:
 dependence on spike timing, synaptic strength, and postsynaptic cell type*,
 J. Neurosci. 18, 10464-10472.
+
+Arrays are float64. Divergence is reported by the package's one guard
+(`nnmem.TrainingDivergedError`): for Oja's rule the monitored loss is the mean
+reconstruction error $\langle \lVert x - y\,w \rVert^2 \rangle$ over the data,
+checked after every epoch; the plain Hebb rule grows without bound by design,
+so it is stopped only when its weights overflow.
 """
 
 from __future__ import annotations
@@ -28,8 +34,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from nnmem._checks import TrainingDivergedError, as_array, check_positive_float, check_positive_int, make_rng
+from nnmem._checks import DivergenceGuard, Seed, as_array, check_positive_float, check_positive_int, make_rng
 
 __all__ = ["HebbianResult", "hebb_update", "learn", "oja_update", "stdp_window"]
 
@@ -45,16 +52,16 @@ def _check_pair(w: Any, x: Any) -> tuple[np.ndarray, np.ndarray]:
 # --8<-- [start:rules]
 def _hebb(w: np.ndarray, x: np.ndarray, eta: float) -> np.ndarray:
     y = w @ x  # postsynaptic activity of the linear neuron
-    return w + eta * y * x  # grows along x whenever y and x agree
+    return w + eta * y * x  # type: ignore[no-any-return]  # grows along x whenever y and x agree
 
 
 def _oja(w: np.ndarray, x: np.ndarray, eta: float) -> np.ndarray:
     y = w @ x
-    return w + eta * y * (x - y * w)  # Hebb term minus a decay proportional to y^2 w
+    return w + eta * y * (x - y * w)  # type: ignore[no-any-return]  # Hebb term minus a decay proportional to y^2 w
 # --8<-- [end:rules]
 
 
-def hebb_update(w: np.ndarray, x: np.ndarray, *, learning_rate: float) -> np.ndarray:
+def hebb_update(w: ArrayLike, x: ArrayLike, *, learning_rate: float) -> np.ndarray:
     r"""Plain Hebb rule: $w + \eta\, y\, x$ with $y = w \cdot x$.
 
     Parameters
@@ -80,7 +87,7 @@ def hebb_update(w: np.ndarray, x: np.ndarray, *, learning_rate: float) -> np.nda
     return _hebb(w, x, check_positive_float("learning_rate", learning_rate))
 
 
-def oja_update(w: np.ndarray, x: np.ndarray, *, learning_rate: float) -> np.ndarray:
+def oja_update(w: ArrayLike, x: ArrayLike, *, learning_rate: float) -> np.ndarray:
     r"""Oja's rule: $w + \eta\, y\,(x - y\, w)$ with $y = w \cdot x$.
 
     Parameters
@@ -125,25 +132,31 @@ class HebbianResult:
 _RULES = {"hebb": _hebb, "oja": _oja}
 
 
+def _reconstruction_error(x: np.ndarray, w: np.ndarray) -> float:
+    y = x @ w
+    return float(np.mean(np.sum((x - np.outer(y, w)) ** 2, axis=1)))
+
+
 def learn(
-    x: np.ndarray,
+    x: ArrayLike,
     *,
     rule: str = "oja",
     learning_rate: float,
     epochs: int,
-    w0: np.ndarray | None = None,
-    rng: Any = None,
+    w0: ArrayLike | None = None,
+    rng: Seed = None,
 ) -> HebbianResult:
-    """Apply a Hebbian rule to every sample of `x`, in a new random order each epoch.
+    r"""Apply a Hebbian rule to every sample of `x`, in a new random order each epoch.
 
     Parameters
     ----------
     x : ndarray of shape (n_samples, n_inputs)
-        The inputs (centre them first if you want principal components).
+        The inputs (centre them first if you want principal components); at
+        least one sample and one input.
     rule : {"oja", "hebb"}
         Which update to use.
     learning_rate : float
-        $\\eta > 0$.
+        $\eta > 0$.
     epochs : int
         Passes over the data.
     w0 : ndarray of shape (n_inputs,), optional
@@ -159,35 +172,60 @@ def learn(
     Raises
     ------
     TrainingDivergedError
-        If the weights overflow (the plain Hebb rule does, given time).
+        Oja's rule: when its reconstruction error
+        $\langle \lVert x - y\,w \rVert^2 \rangle$ becomes non-finite or
+        exceeds 1000 times its value at `w0` (try a smaller `learning_rate`).
+        Hebb's rule: when the weights overflow (it grows without bound).
+    ValueError, TypeError
+        For bad data, weights, rule names, rates, epoch counts or seeds.
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 1.0], [-1.0, -1.0]])  # all variance along (1, 1)
+    >>> w = learn(x, learning_rate=0.1, epochs=50, w0=np.array([0.3, 0.0]), rng=0).weights
+    >>> np.round(w, 3)  # the unit vector (1, 1) / sqrt(2)
+    array([0.707, 0.707])
     """
     x = as_array("x", x, ndim=2, shape_hint="(n_samples, n_inputs)")
-    if rule not in _RULES:
+    if not isinstance(rule, str) or rule not in _RULES:
         raise ValueError(f"`rule` must be one of {sorted(_RULES)}; got {rule!r}.")
     update = _RULES[rule]
     learning_rate = check_positive_float("learning_rate", learning_rate)
     epochs = check_positive_int("epochs", epochs)
     gen = make_rng(rng)
-    w = gen.normal(0.0, 0.1, size=x.shape[1]) if w0 is None else as_array("w0", w0, ndim=1, shape_hint=f"({x.shape[1]},)")
-    if w.shape != (x.shape[1],):
-        raise ValueError(f"`w0` must have shape ({x.shape[1]},); got {w.shape}.")
+    w: np.ndarray
+    if w0 is None:
+        w = gen.normal(0.0, 0.1, size=(x.shape[1],))
+    else:
+        w = as_array("w0", w0, ndim=1, shape_hint=f"({x.shape[1]},)")
+        if w.shape != (x.shape[1],):
+            raise ValueError(f"`w0` must have shape ({x.shape[1]},) like a row of `x`; got {w.shape}.")
+    if rule == "oja":
+        guard = DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate)
+    else:
+        guard = DivergenceGuard(
+            "learning_rate",
+            "the plain Hebb rule grows without bound; use rule='oja', fewer epochs or a smaller learning_rate",
+            value=learning_rate,
+        )
     history = [w]
     with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(epochs):
+        if rule == "oja":
+            guard.check(_reconstruction_error(x, w), epoch=0)
+        for epoch in range(1, epochs + 1):
             for k in gen.permutation(x.shape[0]):
                 w = update(w, x[k], learning_rate)
-            if not np.all(np.isfinite(w)):
-                raise TrainingDivergedError(
-                    f"The weights overflowed in epoch {epoch + 1} of the {rule!r} rule with "
-                    f"learning_rate={learning_rate}. The plain Hebb rule grows without bound; use 'oja' or fewer epochs."
-                )
+            if rule == "oja":
+                guard.check(_reconstruction_error(x, w), epoch=epoch)
+            elif not np.all(np.isfinite(w)):
+                guard.check(np.inf, epoch=epoch)
             history.append(w)
     return HebbianResult(weights=w, history=np.array(history))
 
 
 # --8<-- [start:stdp]
 def stdp_window(
-    delta_t: np.ndarray,
+    delta_t: ArrayLike,
     *,
     a_plus: float = 0.777,
     tau_plus: float = 16.8,
@@ -228,13 +266,10 @@ def stdp_window(
     >>> stdp_window(np.array([-10.0, 0.0, 10.0])).round(3)
     array([-0.203,  0.   ,  0.428])
     """
-    dt = np.asarray(delta_t, dtype=np.float64)
-    if not np.all(np.isfinite(dt)):
-        raise ValueError("`delta_t` must contain only finite numbers (ms); got NaN or infinity.")
+    dt = as_array("delta_t", delta_t, ndim=None, shape_hint="(any shape), in ms", allow_empty=True)
     a_plus, a_minus = check_positive_float("a_plus", a_plus), check_positive_float("a_minus", a_minus)
     tau_plus, tau_minus = check_positive_float("tau_plus", tau_plus), check_positive_float("tau_minus", tau_minus)
-    with np.errstate(over="ignore"):
-        ltp = a_plus * np.exp(-np.abs(dt) / tau_plus)
-        ltd = -a_minus * np.exp(-np.abs(dt) / tau_minus)
+    ltp = a_plus * np.exp(-np.abs(dt) / tau_plus)  # exponents are <= 0: no overflow
+    ltd = -a_minus * np.exp(-np.abs(dt) / tau_minus)
     return np.where(dt > 0, ltp, np.where(dt < 0, ltd, 0.0))
 # --8<-- [end:stdp]

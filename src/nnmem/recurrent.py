@@ -30,6 +30,12 @@ biases zero except the LSTM forget gate, whose bias starts at 1 so that
 $f \approx 0.73$ and the cell keeps most of its content from the start
 (Gers, Schmidhuber & Cummins 2000; Jozefowicz, Zaremba & Sutskever 2015).
 
+dtype: the arithmetic runs in the dtype of ``params``: float32 when every
+parameter is float32 (``x`` is then converted to float32, and `train`
+returns float32 parameters), float64 otherwise. Inputs are checked by name
+(``x``, ``labels``, ``params['W_hh']``, ...); complex or non-numeric values,
+NaN, infinity and empty arrays are refused.
+
 References
 ----------
 Hochreiter, S., & Schmidhuber, J. (1997). Long short-term memory.
@@ -41,22 +47,28 @@ Continual prediction with LSTM. *Neural Computation*, 12(10), 2451-2471.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nnmem._checks import (
-    TrainingDivergedError,
+    DivergenceGuard,
+    Seed,
     as_array,
+    check_array_dict,
+    check_labels,
     check_nonnegative_float,
     check_positive_float,
     check_positive_int,
     check_real,
     make_rng,
 )
-from nnmem.mlp import _loss_and_output_grad
-from nnmem.optim import adam_init, adam_step, momentum_init, momentum_step
+from nnmem.activations import sigmoid
+from nnmem.losses import softmax_cross_entropy
+from nnmem.optim import adam_init, adam_step, momentum_init, sgd_step
 
 __all__ = [
     "CELLS",
@@ -86,7 +98,7 @@ def _orthogonal(n: int, gen: np.random.Generator) -> np.ndarray:
 
 
 def init_params(
-    n_in: int, n_hidden: int, n_out: int, *, cell: str = "lstm", forget_bias: float = 1.0, rng: Any = None
+    n_in: int, n_hidden: int, n_out: int, *, cell: str = "lstm", forget_bias: float = 1.0, rng: Seed = None
 ) -> Params:
     r"""Random initial parameters of a tanh RNN or an LSTM with a linear readout.
 
@@ -100,7 +112,8 @@ def init_params(
         Number of classes $K$.
     cell : {"lstm", "rnn"}, default "lstm"
     forget_bias : float, default 1.0
-        Initial bias of the LSTM forget gate (ignored for ``"rnn"``).
+        Initial bias of the LSTM forget gate; an RNN has no gates, so for
+        ``"rnn"`` it must stay at its default.
     rng : None, int or numpy.random.Generator
 
     Returns
@@ -118,10 +131,14 @@ def init_params(
     >>> np.allclose(p["W_hh"] @ p["W_hh"].T, np.eye(4))  # orthogonal
     True
     """
-    n_in, n_hidden, n_out = (check_positive_int(k, v) for k, v in (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out)))
-    if cell not in CELLS:
+    n_in, n_hidden, n_out = (
+        check_positive_int(k, v) for k, v in (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out))
+    )
+    if not isinstance(cell, str) or cell not in CELLS:
         raise ValueError(f"`cell` must be one of {CELLS}; got {cell!r}.")
-    forget_bias = float(forget_bias) if cell == "rnn" else check_real("forget_bias", forget_bias)
+    forget_bias = check_real("forget_bias", forget_bias)
+    if cell == "rnn" and forget_bias != 1.0:
+        raise ValueError(f"`forget_bias` applies to the LSTM only; got {forget_bias} with cell='rnn'.")
     gen = make_rng(rng)
     n_gates = 4 if cell == "lstm" else 1
     W_x = gen.normal(0.0, np.sqrt(2.0 / (n_in + n_hidden)), size=(n_in, n_gates * n_hidden))
@@ -158,13 +175,15 @@ def cell_type(params: Any) -> str:
     cell = next((c for c, k in _KEYS.items() if keys == set(k)), None)
     if cell is None:
         raise ValueError(
-            f"`params` must have the keys {sorted(_KEYS['rnn'])} (RNN) or {sorted(_KEYS['lstm'])} (LSTM); got {sorted(keys)}."
+            f"`params` must have the keys {sorted(_KEYS['rnn'])} (RNN) or {sorted(_KEYS['lstm'])} (LSTM); "
+            f"got {sorted(keys, key=str)}."
         )
-    W_x, W_h, b, W_hy, b_y = (np.asarray(params[k]) for k in _KEYS[cell])
+    checked = check_array_dict("params", params)
+    W_x, W_h, b, W_hy, b_y = (checked[k] for k in _KEYS[cell])
     n_gates = 4 if cell == "lstm" else 1
     H = W_hy.shape[0] if W_hy.ndim == 2 else -1
     expected = {
-        _KEYS[cell][0]: ("(n_in, %d)" % (n_gates * H), W_x.ndim == 2 and W_x.shape[1] == n_gates * H),
+        _KEYS[cell][0]: (f"(n_in, {n_gates * H})", W_x.ndim == 2 and W_x.shape[1] == n_gates * H),
         _KEYS[cell][1]: (f"({H}, {n_gates * H})", W_h.shape == (H, n_gates * H)),
         _KEYS[cell][2]: (f"({n_gates * H},)", b.shape == (n_gates * H,)),
         "W_hy": ("(n_hidden, n_out)", W_hy.ndim == 2),
@@ -172,9 +191,7 @@ def cell_type(params: Any) -> str:
     }
     for name, (shape, ok) in expected.items():
         if not ok:
-            raise ValueError(f"`params[{name!r}]` must have shape {shape}; got {np.shape(params[name])}.")
-        if not np.all(np.isfinite(params[name])):
-            raise ValueError(f"`params[{name!r}]` must contain only finite numbers.")
+            raise ValueError(f"`params[{name!r}]` must have shape {shape}; got {checked[name].shape}.")
     return cell
 
 
@@ -207,15 +224,11 @@ class RecurrentCache:
     logits: np.ndarray
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # equal to 1/(1+e^{-z}), and never overflows
-
-
 # --8<-- [start:rnn-forward]
 def _rnn_forward(xs: np.ndarray, p: Params) -> RecurrentCache:
     T, n, _ = xs.shape
     H = p["W_hh"].shape[0]
-    h = np.zeros((T + 1, n, H))  # h[0] = 0; preallocated, filled step by step
+    h = np.zeros((T + 1, n, H), dtype=xs.dtype)  # h[0] = 0; preallocated, filled step by step
     a = xs @ p["W_xh"] + p["b_h"]  # input part of every step in one matrix product, (T, n, H)
     for t in range(T):
         a[t] += h[t] @ p["W_hh"]
@@ -250,13 +263,13 @@ def _rnn_backward(d_logits: np.ndarray, cache: RecurrentCache, p: Params) -> tup
 def _lstm_forward(xs: np.ndarray, p: Params) -> RecurrentCache:
     T, n, _ = xs.shape
     H = p["W_h"].shape[0]
-    h = np.zeros((T + 1, n, H))
-    c = np.zeros((T + 1, n, H))
+    h = np.zeros((T + 1, n, H), dtype=xs.dtype)
+    c = np.zeros((T + 1, n, H), dtype=xs.dtype)
     z = xs @ p["W_x"] + p["b"]  # input part of all four gates at every step, (T, n, 4H)
     for t in range(T):
         z[t] += h[t] @ p["W_h"]
         gate = z[t]  # overwritten in place by the activated gates, kept for the backward pass
-        gate[:, : 3 * H] = _sigmoid(gate[:, : 3 * H])  # i, f, o
+        gate[:, : 3 * H] = sigmoid(gate[:, : 3 * H])  # i, f, o
         np.tanh(gate[:, 3 * H :], out=gate[:, 3 * H :])  # candidate g
         i, f, o, g = gate[:, :H], gate[:, H : 2 * H], gate[:, 2 * H : 3 * H], gate[:, 3 * H :]
         c[t + 1] = f * c[t] + i * g  # the cell: forget a little, write a little
@@ -269,6 +282,7 @@ def _lstm_forward(xs: np.ndarray, p: Params) -> RecurrentCache:
 # --8<-- [start:lstm-backward]
 def _lstm_backward(d_logits: np.ndarray, cache: RecurrentCache, p: Params) -> tuple[Params, np.ndarray]:
     xs, h, c, gates = cache.x, cache.h, cache.c, cache.gates
+    assert c is not None and gates is not None  # an LSTM cache always has them
     T, H = xs.shape[0], h.shape[2]
     grads = {"W_hy": h[T].T @ d_logits, "b_y": d_logits.sum(axis=0)}
     dh = d_logits @ p["W_hy"].T  # dL/dh_T
@@ -300,9 +314,10 @@ _FORWARD = {"rnn": _rnn_forward, "lstm": _lstm_forward}
 _BACKWARD = {"rnn": _rnn_backward, "lstm": _lstm_backward}
 
 
-def _check_x(x: Any, params: Params, cell: str) -> np.ndarray:
-    n_in = np.shape(params[_KEYS[cell][0]])[0]
-    x = as_array("x", x, ndim=3, shape_hint=f"(n_samples, T, {n_in})")
+def _check_x(x: ArrayLike, params: Params, cell: str) -> np.ndarray:
+    n_in = params[_KEYS[cell][0]].shape[0]
+    dtype = params["W_hy"].dtype
+    x = as_array("x", x, ndim=3, shape_hint=f"(n_samples, T, {n_in})", dtype=dtype, allow_empty=True)
     if x.shape[2] != n_in:
         raise ValueError(f"`x` must have shape (n_samples, T, {n_in}) to match the input weights; got {x.shape}.")
     if x.shape[0] == 0 or x.shape[1] == 0:
@@ -310,26 +325,18 @@ def _check_x(x: Any, params: Params, cell: str) -> np.ndarray:
     return np.ascontiguousarray(x.transpose(1, 0, 2))  # time-major: x[t] is one contiguous step
 
 
-def _check_labels(labels: Any, n_samples: int, n_out: int) -> np.ndarray:
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or labels.shape[0] != n_samples:
-        raise ValueError(f"`labels` must be integer class labels of shape ({n_samples},); got shape {labels.shape}.")
-    if not np.issubdtype(labels.dtype, np.integer):
-        if not np.issubdtype(labels.dtype, np.number) or not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
-            raise ValueError("`labels` must hold integer class labels; got non-integer values.")
-    if labels.min() < 0 or labels.max() >= n_out:
-        raise ValueError(
-            f"`labels` must be in [0, {n_out - 1}] for a network with {n_out} outputs; "
-            f"got values from {labels.min()} to {labels.max()}."
-        )
-    return labels.astype(np.int64)
+def _check_labels(labels: ArrayLike, n_samples: int, n_out: int) -> np.ndarray:
+    return check_labels("labels", labels, n_samples=n_samples, n_classes=n_out)
 
 
-def _params64(params: Params) -> Params:
-    return {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
+def _working_params(params: Params) -> Params:
+    """The checked parameters in one dtype: float32 if every one is float32, else float64."""
+    checked = check_array_dict("params", params)
+    dtype = np.float32 if all(v.dtype == np.float32 for v in checked.values()) else np.float64
+    return {k: v.astype(dtype, copy=False) for k, v in checked.items()}
 
 
-def forward(x: np.ndarray, params: Params) -> tuple[np.ndarray, RecurrentCache]:
+def forward(x: ArrayLike, params: Params) -> tuple[np.ndarray, RecurrentCache]:
     """Run a batch of sequences through the network.
 
     Parameters
@@ -354,19 +361,19 @@ def forward(x: np.ndarray, params: Params) -> tuple[np.ndarray, RecurrentCache]:
     ((4, 3), (8, 4, 5))
     """
     cell = cell_type(params)
-    p = _params64(params)
+    p = _working_params(params)
     cache = _FORWARD[cell](_check_x(x, p, cell), p)
     return cache.logits, cache
 
 
 def _loss_grads_norms(xs: np.ndarray, labels: np.ndarray, p: Params, cell: str) -> tuple[float, Params, np.ndarray]:
     cache = _FORWARD[cell](xs, p)
-    value, d_logits = _loss_and_output_grad(cache.logits, labels, "cross_entropy")  # the loss of nnmem.mlp
+    value, d_logits = softmax_cross_entropy(cache.logits, labels)
     grads, dh_norms = _BACKWARD[cell](d_logits, cache, p)
     return value, {k: grads[k] for k in p}, dh_norms
 
 
-def loss_and_gradients(x: np.ndarray, labels: np.ndarray, params: Params) -> tuple[float, Params]:
+def loss_and_gradients(x: ArrayLike, labels: ArrayLike, params: Params) -> tuple[float, Params]:
     r"""Mean softmax cross-entropy on a batch and its exact gradient by backpropagation through time.
 
     Parameters
@@ -391,20 +398,21 @@ def loss_and_gradients(x: np.ndarray, labels: np.ndarray, params: Params) -> tup
     True
     """
     cell = cell_type(params)
-    p = _params64(params)
+    p = _working_params(params)
     xs = _check_x(x, p, cell)
     value, grads, _ = _loss_grads_norms(xs, _check_labels(labels, xs.shape[1], p["b_y"].shape[0]), p, cell)
     return value, grads
 
 
-def hidden_gradient_norms(x: np.ndarray, labels: np.ndarray, params: Params) -> np.ndarray:
+def hidden_gradient_norms(x: ArrayLike, labels: ArrayLike, params: Params) -> np.ndarray:
     r"""Size of $\partial L / \partial h_t$ for $t = 0, \dots, T$: how much error reaches each step.
 
     The value at $t$ is the mean over the samples of
     $\lVert \partial L_n / \partial h_t \rVert$, where $L_n$ is sample
     $n$'s share of the batch loss; $h_0$ is treated as an input. For the RNN
 
-    $$\frac{\partial L}{\partial h_{t-1}} = \frac{\partial L}{\partial h_t}\,\operatorname{diag}(1 - h_t^2)\, W_{hh}^\top,$$
+    $$\frac{\partial L}{\partial h_{t-1}} =
+    \frac{\partial L}{\partial h_t}\,\operatorname{diag}(1 - h_t^2)\, W_{hh}^\top,$$
 
     so the ratio ``norms[0] / norms[T]`` is the size of a product of $T$ such
     factors. For the LSTM the gradient also travels through the cell
@@ -427,12 +435,12 @@ def hidden_gradient_norms(x: np.ndarray, labels: np.ndarray, params: Params) -> 
     (11,)
     """
     cell = cell_type(params)
-    p = _params64(params)
+    p = _working_params(params)
     xs = _check_x(x, p, cell)
     return _loss_grads_norms(xs, _check_labels(labels, xs.shape[1], p["b_y"].shape[0]), p, cell)[2]
 
 
-def predict(x: np.ndarray, params: Params) -> np.ndarray:
+def predict(x: ArrayLike, params: Params) -> np.ndarray:
     """The most probable class of every sequence, shape (n_samples,).
 
     Parameters
@@ -441,10 +449,11 @@ def predict(x: np.ndarray, params: Params) -> np.ndarray:
     params : dict of str to ndarray
     """
     logits, _ = forward(x, params)
-    return np.argmax(logits, axis=1)
+    labels: np.ndarray = np.argmax(logits, axis=1).astype(np.int64)
+    return labels
 
 
-def accuracy(x: np.ndarray, labels: np.ndarray, params: Params) -> float:
+def accuracy(x: ArrayLike, labels: ArrayLike, params: Params) -> float:
     """Fraction of sequences whose predicted class equals `labels`.
 
     Parameters
@@ -460,6 +469,11 @@ def accuracy(x: np.ndarray, labels: np.ndarray, params: Params) -> float:
 
 # ---------------------------------------------------------------- clipping and training
 # --8<-- [start:clip]
+def _global_norm(grads: Params) -> float:
+    with np.errstate(over="ignore"):  # an overflowing norm is reported by the caller
+        return math.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads.values()))
+
+
 def clip_by_global_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
     r"""Rescale all gradients together so that their joint norm is at most `max_norm`.
 
@@ -486,14 +500,13 @@ def clip_by_global_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
     >>> norm, clipped["a"], clipped["b"]  # norm 5 -> scaled by 1/5
     (5.0, array([0.6]), array([0.8]))
     """
-    if not isinstance(grads, dict):
-        raise TypeError(f"`grads` must be a dict of str to ndarray; got {type(grads).__name__}.")
+    grads = check_array_dict("grads", grads)
     max_norm = check_positive_float("max_norm", max_norm)
-    norm = float(np.sqrt(sum(float(np.sum(np.square(g))) for g in grads.values())))
-    if not np.isfinite(norm):
-        raise ValueError(f"`grads` must contain only finite numbers; their global norm is {norm}.")
+    norm = _global_norm(grads)
+    if not np.isfinite(norm):  # finite entries whose squares overflow
+        raise ValueError(f"`grads` must have a finite global norm; got {norm}.")
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
-    return {k: np.asarray(g) * scale for k, g in grads.items()}, norm
+    return {k: g * g.dtype.type(scale) for k, g in grads.items()}, norm
 # --8<-- [end:clip]
 
 
@@ -505,11 +518,12 @@ class RecurrentTrainResult:
     ----------
     params : dict of str to ndarray
         The trained parameters.
-    losses : ndarray of shape (iterations,)
-        Mini-batch loss before each update.
-    accuracies : ndarray of shape (iterations,)
+    losses : ndarray of shape (steps,)
+        ``losses[k]`` is the loss of the mini-batch of step ``k + 1``, measured
+        in its forward pass, before its update.
+    accuracies : ndarray of shape (steps,)
         Mini-batch accuracy before each update.
-    grad_norms : ndarray of shape (iterations,)
+    grad_norms : ndarray of shape (steps,)
         Global gradient norm before clipping.
     """
 
@@ -519,25 +533,29 @@ class RecurrentTrainResult:
     grad_norms: np.ndarray
 
 
+def _all_finite(arrays: Params) -> bool:
+    return all(bool(np.all(np.isfinite(a))) for a in arrays.values())
+
+
 def train(
-    x: np.ndarray,
-    labels: np.ndarray,
+    x: ArrayLike,
+    labels: ArrayLike,
     *,
     params: Params,
-    iterations: int,
+    steps: int,
     batch_size: int = 32,
     learning_rate: float = 0.01,
     optimizer: str = "adam",
     momentum: float = 0.9,
     max_norm: float | None = 1.0,
-    rng: Any = None,
+    rng: Seed = None,
 ) -> RecurrentTrainResult:
     r"""Train an RNN or LSTM by mini-batch gradient descent with BPTT and gradient clipping.
 
-    Every iteration draws `batch_size` sequences at random (a fresh
-    permutation each pass over the data), computes the loss and gradient,
-    clips the gradient to global norm `max_norm` and takes one step of Adam
-    or of SGD with momentum.
+    Every step draws `batch_size` sequences (the next slice of a random
+    permutation, reshuffled after each pass over the data), computes the loss
+    and gradient, clips the gradient to global norm `max_norm` and takes one
+    step of Adam or of SGD with momentum (`nnmem.optim`).
 
     Parameters
     ----------
@@ -546,8 +564,8 @@ def train(
     labels : ndarray of int, shape (n_samples,)
     params : dict of str to ndarray
         Starting point (from `init_params`); not modified.
-    iterations : int
-        Number of parameter updates.
+    steps : int
+        Number of parameter updates, one mini-batch each.
     batch_size : int, default 32
         At most `n_samples`.
     learning_rate : float, default 0.01
@@ -567,64 +585,74 @@ def train(
     Raises
     ------
     TrainingDivergedError
-        If the loss stops being finite.
+        If a mini-batch loss, the gradient or the parameters stop being
+        finite, or the loss exceeds 1000 times the first mini-batch's loss
+        (the package's divergence rule). The message names `learning_rate`
+        and, when clipping is off, suggests `max_norm`.
 
     Examples
     --------
     >>> x, y = delayed_recall(64, delay=3, rng=0)
-    >>> res = train(x, y, params=init_params(x.shape[2], 8, 2, rng=0), iterations=5, rng=0)
+    >>> res = train(x, y, params=init_params(x.shape[2], 8, 2, rng=0), steps=5, rng=0)
     >>> res.losses.shape, res.accuracies.shape
     ((5,), (5,))
     """
     cell = cell_type(params)
-    p = _params64(params)
+    p = _working_params(params)
     xs = _check_x(x, p, cell)
     n = xs.shape[1]
     labels = _check_labels(labels, n, p["b_y"].shape[0])
-    iterations = check_positive_int("iterations", iterations)
+    steps = check_positive_int("steps", steps)
     batch_size = check_positive_int("batch_size", batch_size)
     if batch_size > n:
         raise ValueError(f"`batch_size` must be at most the number of samples ({n}); got {batch_size}.")
     learning_rate = check_positive_float("learning_rate", learning_rate)
     if optimizer not in ("adam", "sgd"):
         raise ValueError(f"`optimizer` must be 'adam' or 'sgd'; got {optimizer!r}.")
-    if not 0.0 <= check_nonnegative_float("momentum", momentum) < 1.0:
+    momentum = check_nonnegative_float("momentum", momentum)
+    if momentum >= 1.0:
         raise ValueError(f"`momentum` must be in [0, 1); got {momentum}.")
     if max_norm is not None:
         max_norm = check_positive_float("max_norm", max_norm)
     gen = make_rng(rng)
+    hint = "try a smaller learning_rate" + ("" if max_norm is not None else ", or clip gradients with max_norm")
+    guard = DivergenceGuard("learning_rate", hint, value=learning_rate, unit="step")
     state: Any = adam_init(p) if optimizer == "adam" else momentum_init(p)
-    losses, accs, norms = np.empty(iterations), np.empty(iterations), np.empty(iterations)
+    losses, accs, norms = np.empty(steps), np.empty(steps), np.empty(steps)
     order, pos = gen.permutation(n), 0
-    for it in range(iterations):
+    for step in range(1, steps + 1):
         if pos + batch_size > n:
             order, pos = gen.permutation(n), 0
         idx = order[pos : pos + batch_size]
         pos += batch_size
-        cache = _FORWARD[cell](xs[:, idx], p)
-        value, d_logits = _loss_and_output_grad(cache.logits, labels[idx], "cross_entropy")
-        if not np.isfinite(value):
-            raise TrainingDivergedError(
-                f"The training loss became {value} at iteration {it + 1} with learning_rate={learning_rate}; "
-                "try a smaller learning rate or gradient clipping (`max_norm`)."
-            )
-        grads, _ = _BACKWARD[cell](d_logits, cache, p)
-        losses[it] = value
-        accs[it] = np.mean(np.argmax(cache.logits, axis=1) == labels[idx])
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught by the guard below
+            cache = _FORWARD[cell](xs[:, idx], p)
+            if not np.all(np.isfinite(cache.logits)):
+                guard.check(math.inf, epoch=step)
+            value, d_logits = softmax_cross_entropy(cache.logits, labels[idx])
+            guard.check(value, epoch=step)
+            grads, _ = _BACKWARD[cell](d_logits, cache, p)
+            norm = _global_norm(grads)
+        if not _all_finite(grads) or not math.isfinite(norm):
+            guard.check(math.inf, epoch=step)
+        losses[step - 1] = value
+        accs[step - 1] = np.mean(np.argmax(cache.logits, axis=1) == labels[idx])
+        norms[step - 1] = norm
         if max_norm is not None:
-            grads, norms[it] = clip_by_global_norm(grads, max_norm)
-        else:
-            norms[it] = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads.values())))
-        if optimizer == "adam":
-            p, state = adam_step(p, grads, state, learning_rate=learning_rate)
-        else:
-            p, state = momentum_step(p, grads, state, learning_rate=learning_rate, momentum=momentum)
+            grads, _ = clip_by_global_norm(grads, max_norm)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if optimizer == "adam":
+                p, state = adam_step(p, grads, state, learning_rate=learning_rate)
+            else:
+                p, state = sgd_step(p, grads, state, learning_rate=learning_rate, momentum=momentum)
+        if not _all_finite(p):
+            guard.check(math.inf, epoch=step)
     return RecurrentTrainResult(p, losses, accs, norms)
 
 
 # ---------------------------------------------------------------- the task
 def delayed_recall(
-    n_samples: int, *, delay: int, n_distractors: int = 4, noise: float = 1.0, rng: Any = None
+    n_samples: int, *, delay: int, n_distractors: int = 4, noise: float = 1.0, rng: Seed = None
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""A bit shown once, then `delay` steps of distractors; the label is the bit.
 
@@ -658,7 +686,9 @@ def delayed_recall(
     """
     n_samples = check_positive_int("n_samples", n_samples)
     delay = check_positive_int("delay", delay)
-    if isinstance(n_distractors, bool) or not isinstance(n_distractors, (int, np.integer)) or n_distractors < 0:
+    if isinstance(n_distractors, (bool, np.bool_)) or not isinstance(n_distractors, (int, np.integer)):
+        raise TypeError(f"`n_distractors` must be an integer >= 0; got {n_distractors!r}.")
+    if n_distractors < 0:
         raise ValueError(f"`n_distractors` must be an integer >= 0; got {n_distractors!r}.")
     noise = check_nonnegative_float("noise", noise)
     gen = make_rng(rng)

@@ -13,6 +13,12 @@ The parameter names follow the source article so readers can map them:
 ``b_h`` is $b^{(1)}$, ``w_ho`` is $W^{(2)}$ (hidden to output, shape
 ``(hidden_size, output_size)``) and ``b_o`` is $b^{(2)}$. Shapes are
 batch-first: a batch ``x`` has one sample per row.
+
+Arrays are float64 (int and bool input is converted, float32 too); complex
+or non-numeric input, NaN, infinity and empty arrays are refused with the
+argument's name. `predict` returns the network's output values (this is a
+regression network), and `train` reports divergence through the package's
+one guard, `nnmem.TrainingDivergedError`.
 """
 
 from __future__ import annotations
@@ -21,9 +27,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nnmem._checks import (
-    TrainingDivergedError,
+    DivergenceGuard,
+    Seed,
     as_array,
     check_positive_float,
     check_positive_int,
@@ -31,7 +39,6 @@ from nnmem._checks import (
     make_rng,
 )
 from nnmem.activations import get_activation
-from nnmem.losses import mse_loss
 
 __all__ = [
     "ForwardCache",
@@ -60,7 +67,7 @@ def init_params(
     output_size: int,
     *,
     activation: str = "relu",
-    rng: Any = None,
+    rng: Seed = None,
 ) -> Params:
     r"""Random initial parameters for the two-layer network.
 
@@ -153,13 +160,18 @@ def _check_params(params: Any) -> Params:
     missing = [k for k in PARAM_NAMES if k not in params]
     if missing:
         raise ValueError(f"`params` must have keys {PARAM_NAMES}; missing {tuple(missing)}.")
+    extra = sorted(str(k) for k in params if k not in PARAM_NAMES)
+    if extra:
+        raise ValueError(f"`params` must have keys {PARAM_NAMES}; got unexpected {extra}.")
     w_ih = as_array("params['w_ih']", params["w_ih"], ndim=2, shape_hint="(input_size, hidden_size)")
     w_ho = as_array("params['w_ho']", params["w_ho"], ndim=2, shape_hint="(hidden_size, output_size)")
     b_h = as_array("params['b_h']", params["b_h"], ndim=1, shape_hint="(hidden_size,)")
     b_o = as_array("params['b_o']", params["b_o"], ndim=1, shape_hint="(output_size,)")
     hidden, output = w_ih.shape[1], w_ho.shape[1]
     if w_ho.shape[0] != hidden:
-        raise ValueError(f"`params['w_ho']` must have shape ({hidden}, output_size) to follow `w_ih`; got {w_ho.shape}.")
+        raise ValueError(
+            f"`params['w_ho']` must have shape ({hidden}, output_size) to follow `w_ih`; got {w_ho.shape}."
+        )
     if b_h.shape != (hidden,):
         raise ValueError(f"`params['b_h']` must have shape ({hidden},); got {b_h.shape}.")
     if b_o.shape != (output,):
@@ -167,7 +179,7 @@ def _check_params(params: Any) -> Params:
     return {"w_ih": w_ih, "b_h": b_h, "w_ho": w_ho, "b_o": b_o}
 
 
-def _check_x(x: Any, params: Params) -> np.ndarray:
+def _check_x(x: ArrayLike, params: Params) -> np.ndarray:
     input_size = params["w_ih"].shape[0]
     x = as_array("x", x, ndim=2, shape_hint=f"(n_samples, {input_size})")
     if x.shape[1] != input_size:
@@ -186,7 +198,7 @@ def _forward(x: np.ndarray, params: Params, activation: str) -> ForwardCache:
 
 
 def forward_propagation(
-    x: np.ndarray, params: Params, *, activation: str = "relu"
+    x: ArrayLike, params: Params, *, activation: str = "relu"
 ) -> tuple[np.ndarray, ForwardCache]:
     r"""Run a batch through the network.
 
@@ -246,7 +258,7 @@ def _backward(y_true: np.ndarray, cache: ForwardCache, params: Params) -> Params
 # --8<-- [end:backward]
 
 
-def backward_propagation(y_true: np.ndarray, cache: ForwardCache, params: Params) -> Params:
+def backward_propagation(y_true: ArrayLike, cache: ForwardCache, params: Params) -> Params:
     r"""Exact gradient of `mse_loss` for every parameter.
 
     With $\Delta^{(2)} = \partial L / \partial \hat Y = \tfrac{2}{Nm}(\hat Y - Y)$:
@@ -278,19 +290,34 @@ def backward_propagation(y_true: np.ndarray, cache: ForwardCache, params: Params
     TypeError
         If `cache` is not a `ForwardCache`.
     ValueError
-        If `y_true` does not have the shape of the cached prediction.
+        If `y_true` does not have the shape of the cached prediction, or the
+        cache's layer sizes are not those of `params`.
     """
     params = _check_params(params)
     if not isinstance(cache, ForwardCache):
-        raise TypeError(f"`cache` must be the ForwardCache returned by forward_propagation; got {type(cache).__name__}.")
+        raise TypeError(
+            f"`cache` must be the ForwardCache returned by forward_propagation; got {type(cache).__name__}."
+        )
+    sizes = (cache.x.shape[1], cache.a_h.shape[1], cache.y_pred.shape[1])
+    expected = (params["w_ih"].shape[0], params["w_ih"].shape[1], params["w_ho"].shape[1])
+    if sizes != expected:
+        raise ValueError(
+            f"`cache` must come from forward_propagation with these `params`: layer sizes {expected}; got {sizes}."
+        )
     y_true = as_array("y_true", y_true, ndim=2, shape_hint=str(cache.y_pred.shape))
     if y_true.shape != cache.y_pred.shape:
-        raise ValueError(f"`y_true` must have shape {cache.y_pred.shape} like the cached prediction; got {y_true.shape}.")
+        raise ValueError(
+            f"`y_true` must have shape {cache.y_pred.shape} like the cached prediction; got {y_true.shape}."
+        )
     return _backward(y_true, cache, params)
 
 
-def predict(x: np.ndarray, params: Params, *, activation: str = "relu") -> np.ndarray:
-    """The network's output for `x`; shorthand for ``forward_propagation(...)[0]``."""
+def predict(x: ArrayLike, params: Params, *, activation: str = "relu") -> np.ndarray:
+    r"""The network's output values for `x`, shape (n_samples, output_size).
+
+    This is a regression network, so `predict` returns $\hat Y$ itself;
+    shorthand for ``forward_propagation(...)[0]``.
+    """
     return forward_propagation(x, params, activation=activation)[0]
 
 
@@ -303,50 +330,54 @@ class TrainResult:
     params : dict of str to ndarray
         The trained parameters.
     losses : ndarray of shape (epochs,)
-        ``losses[k]`` is the training loss after epoch ``k + 1``.
+        ``losses[k]`` is the training loss at the start of epoch ``k + 1``,
+        measured in the forward pass that epoch's update starts from (so
+        ``losses[0]`` is the loss of the initial parameters).
     initial_loss : float
-        The loss of the initial parameters, before any update.
+        The loss of the initial parameters, ``losses[0]``.
+    final_loss : float
+        The loss of the returned parameters, after the last update.
     """
 
     params: Params
     losses: np.ndarray
     initial_loss: float
+    final_loss: float
 
 
 # --8<-- [start:train]
-def _train_loop(x, y, params, activation, learning_rate, epochs):  # type: ignore[no-untyped-def]
+def _train_loop(
+    x: np.ndarray, y: np.ndarray, params: Params, activation: str, learning_rate: float, epochs: int,
+    guard: DivergenceGuard,
+) -> tuple[Params, np.ndarray, float]:
     losses = np.empty(epochs)
-    cache = _forward(x, params, activation)
-    initial_loss = float(np.mean((cache.y_pred - y) ** 2))
     for epoch in range(epochs):
+        cache = _forward(x, params, activation)
+        losses[epoch] = np.mean((cache.y_pred - y) ** 2)  # the loss this epoch starts from
+        guard.check(losses[epoch], epoch=epoch + 1)  # raises if it is NaN or has blown up
         grads = _backward(y, cache, params)
         params = {name: params[name] - learning_rate * grads[name] for name in params}
-        cache = _forward(x, params, activation)
-        losses[epoch] = np.mean((cache.y_pred - y) ** 2)
-        if not np.isfinite(losses[epoch]):
-            raise TrainingDivergedError(
-                f"The training loss became {losses[epoch]} at epoch {epoch + 1} with "
-                f"learning_rate={learning_rate}; gradient descent diverged. Try a smaller learning rate."
-            )
-    return params, losses, initial_loss
+    final_loss = float(np.mean((_forward(x, params, activation).y_pred - y) ** 2))
+    guard.check(final_loss, epoch=epochs)
+    return params, losses, final_loss
 # --8<-- [end:train]
 
 
 def train(
-    x: np.ndarray,
-    y: np.ndarray,
+    x: ArrayLike,
+    y: ArrayLike,
     *,
-    hidden_size: int,
+    hidden_size: int | None = None,
     learning_rate: float,
     epochs: int,
     activation: str = "relu",
-    rng: Any = None,
+    rng: Seed = None,
     params: Params | None = None,
 ) -> TrainResult:
     r"""Fit the network by full-batch gradient descent on the mean squared error.
 
-    Each epoch computes the gradient on the whole data set and takes one step
-    $\theta \leftarrow \theta - \eta\, \partial L / \partial \theta$.
+    Each epoch computes the loss and its gradient on the whole data set and
+    takes one step $\theta \leftarrow \theta - \eta\, \partial L / \partial \theta$.
 
     Parameters
     ----------
@@ -354,16 +385,17 @@ def train(
         Training inputs.
     y : ndarray of shape (n_samples, output_size)
         Training targets.
-    hidden_size : int
-        Number of hidden units (ignored when `params` is given).
+    hidden_size : int, optional
+        Number of hidden units of a new network; required unless `params` is
+        given, and if both are given it must match ``params['w_ih']``.
     learning_rate : float
         Step size $\eta > 0$.
     epochs : int
-        Number of gradient steps.
+        Number of gradient steps (each a pass over the whole data set).
     activation : str, default "relu"
         Hidden activation.
     rng : None, int or numpy.random.Generator
-        Seed or generator for `init_params`.
+        Seed or generator for `init_params` (unused when `params` is given).
     params : dict of str to ndarray, optional
         Start from these parameters instead of a random initialisation
         (they are not modified).
@@ -371,15 +403,17 @@ def train(
     Returns
     -------
     TrainResult
-        The trained parameters and the loss after every epoch.
+        The trained parameters, the loss at the start of every epoch and the
+        final loss.
 
     Raises
     ------
     ValueError, TypeError
         For bad shapes, sample counts, sizes, rates or activation names.
     TrainingDivergedError
-        If the loss becomes NaN or infinite; the message suggests a smaller
-        learning rate.
+        If the loss becomes NaN or infinite, or exceeds 1000 times its
+        initial value (the package's divergence rule); the message names
+        `learning_rate`.
 
     Examples
     --------
@@ -388,7 +422,7 @@ def train(
     >>> y = np.array([[0.0], [1.0], [1.0], [0.0]])
     >>> result = train(x, y, hidden_size=8, learning_rate=0.1, epochs=2000,
     ...                activation="tanh", rng=0)
-    >>> bool(result.losses[-1] < result.initial_loss)
+    >>> bool(result.final_loss < 0.01 * result.initial_loss)
     True
     """
     x = as_array("x", x, ndim=2, shape_hint="(n_samples, input_size)")
@@ -396,17 +430,25 @@ def train(
     check_same_n_samples("x", x, "y", y)
     learning_rate = check_positive_float("learning_rate", learning_rate)
     epochs = check_positive_int("epochs", epochs)
-    hidden_size = check_positive_int("hidden_size", hidden_size)
     act = get_activation(activation)
     if params is None:
+        if hidden_size is None:
+            raise TypeError("`hidden_size` must be given (a positive integer) when `params` is not.")
+        hidden_size = check_positive_int("hidden_size", hidden_size)
         params = init_params(x.shape[1], hidden_size, y.shape[1], activation=act.name, rng=rng)
     else:
         params = _check_params(params)
         _check_x(x, params)
+        if hidden_size is not None and check_positive_int("hidden_size", hidden_size) != params["w_ih"].shape[1]:
+            raise ValueError(
+                f"`hidden_size` must match `params['w_ih']`, which has {params['w_ih'].shape[1]} hidden units; "
+                f"got {hidden_size}."
+            )
         if params["w_ho"].shape[1] != y.shape[1]:
             raise ValueError(
                 f"`y` must have shape (n_samples, {params['w_ho'].shape[1]}) to match `params['w_ho']`; got {y.shape}."
             )
+    guard = DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate)
     with np.errstate(over="ignore", invalid="ignore"):
-        trained, losses, initial_loss = _train_loop(x, y, dict(params), act.name, learning_rate, epochs)
-    return TrainResult(params=trained, losses=losses, initial_loss=initial_loss)
+        trained, losses, final_loss = _train_loop(x, y, dict(params), act.name, learning_rate, epochs, guard)
+    return TrainResult(params=trained, losses=losses, initial_loss=float(losses[0]), final_loss=final_loss)

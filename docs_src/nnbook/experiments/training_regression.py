@@ -66,7 +66,7 @@ def run(
         curve = predict(grid, result.params, activation=activation).ravel()
         fits.append({
             "hidden_size": h,
-            "final_loss": float(result.losses[-1]),
+            "final_loss": result.final_loss,
             "true_error": float(np.mean((curve - np.sin(grid.ravel())) ** 2)),
             "curve": curve,
         })
@@ -81,8 +81,8 @@ def run(
             sweep.append({"learning_rate": lr, "diverged": True, "message": str(error), "final_loss": None,
                           "min_loss": None, "n_rises": None, "epochs": None, "losses": None})
             continue
-        rises = np.diff(np.concatenate([[result.initial_loss], result.losses]))
-        sweep.append({"learning_rate": lr, "diverged": False, "message": "", "final_loss": float(result.losses[-1]),
+        rises = np.diff(np.append(result.losses, result.final_loss))  # losses[0] is the initial loss
+        sweep.append({"learning_rate": lr, "diverged": False, "message": "", "final_loss": result.final_loss,
                       "min_loss": float(result.losses.min()), "n_rises": int(np.sum(rises > 0)),
                       "epochs": at, "losses": result.losses[at - 1]})
     out["rates"] = sweep

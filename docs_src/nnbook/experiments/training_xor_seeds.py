@@ -75,7 +75,7 @@ def xor_trial(*, hidden_size: int, activation: str, learning_rate: float, epochs
     return {
         "solved": m > 0.0,
         "diverged": False,
-        "final_loss": float(result.losses[-1]),
+        "final_loss": result.final_loss,
         "margin": m,
         "dead_init": dead_init,
         "dead_end": dead_units(result.params) if activation == "relu" else 0,
@@ -125,6 +125,6 @@ def run(*, seeds: int = 100, extra_epochs: int = 1000) -> dict[str, Any]:
         continued["seed"].append(seed)
         continued["solved"].append(margin(y_pred) > 0.0)
         continued["dead_end"].append(dead_units(result.params))
-        continued["final_loss"].append(float(result.losses[-1]))
+        continued["final_loss"].append(result.final_loss)
     out["continued"] = continued
     return out

@@ -61,11 +61,11 @@ def run(*, seed: int = 0, iterations: int = 300, extra_rnn: int = 1200, n_train:
         runs = {}
         for cell in ("lstm", "rnn"):
             p0 = init_params(x.shape[2], N_HIDDEN, 2, cell=cell, rng=seed)
-            res = train(x, y, params=p0, iterations=iterations, rng=seed, **SETTINGS)
+            res = train(x, y, params=p0, steps=iterations, rng=seed, **SETTINGS)
             runs[cell] = {"losses": res.losses, "accuracies": res.accuracies,
                           "test_accuracy": accuracy(x_test, y_test, res.params), "params": res.params,
                           "test_loss": loss_and_gradients(x_test, y_test, res.params)[0]}
-        more = train(x, y, params=runs["rnn"]["params"], iterations=extra_rnn, rng=seed + 1, **SETTINGS)
+        more = train(x, y, params=runs["rnn"]["params"], steps=extra_rnn, rng=seed + 1, **SETTINGS)
         runs["rnn_longer"] = {"losses": more.losses, "accuracies": more.accuracies,
                               "test_accuracy": accuracy(x_test, y_test, more.params),
                               "test_loss": loss_and_gradients(x_test, y_test, more.params)[0]}

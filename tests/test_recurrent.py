@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from nnmem import TrainingDivergedError
+from nnmem._checks import DIVERGENCE_FACTOR
 from nnmem.gradcheck import check_gradients
 from nnmem.recurrent import (
     accuracy,
@@ -197,7 +198,7 @@ def test_divergence_without_clipping_is_reported_without_warnings():
         warnings.simplefilter("error")
         with pytest.raises(
             TrainingDivergedError,
-            match=r"^Training diverged: the loss (became (inf|nan)|reached \S+, more than 1000 times its starting "
+            match=rf"^Training diverged: the loss (became (inf|nan)|reached \S+, more than {DIVERGENCE_FACTOR:g} times its starting "
             r"value \S+) in step [12]\. The setting responsible is `learning_rate` = 1e\+300: try a smaller "
             r"learning_rate, or clip gradients with max_norm\.$",
         ):
@@ -215,7 +216,7 @@ def test_divergence_under_clipping_names_the_learning_rate(cell):
         warnings.simplefilter("error")
         with pytest.raises(
             TrainingDivergedError,
-            match=r"^Training diverged: the loss (became (inf|nan)|reached \S+, more than 1000 times its starting "
+            match=rf"^Training diverged: the loss (became (inf|nan)|reached \S+, more than {DIVERGENCE_FACTOR:g} times its starting "
             r"value \S+) in step \d+\. The setting responsible is `learning_rate` = 1e\+06: try a smaller "
             r"learning_rate\.$",
         ):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from nnmem import TrainingDivergedError
+from nnmem._checks import DIVERGENCE_FACTOR
 from nnmem.gradcheck import check_gradients
 from nnmem.losses import mse_loss
 from nnmem.twolayer import ForwardCache, backward_propagation, forward_propagation, init_params, predict, train
@@ -157,48 +158,40 @@ def test_divergence_is_an_error_with_a_hint(xor: tuple[np.ndarray, np.ndarray]) 
     x, y = xor
     with pytest.raises(
         TrainingDivergedError,
-        match=r"^Training diverged: the loss reached \S+, more than 1000 times its starting value \S+ in epoch \d+\. "
+        match=rf"^Training diverged: the loss reached \S+, more than {DIVERGENCE_FACTOR:g} times its starting value \S+ "
+        r"in epoch \d+\. "
         r"The setting responsible is `learning_rate` = 50: try a smaller learning_rate\.$",
     ):
         train(x, y, hidden_size=8, learning_rate=50.0, epochs=200, rng=0)
 
 
-def test_a_finite_but_exploding_loss_is_reported_at_the_epoch_it_passes_1000_times_the_start() -> None:
+def test_a_finite_but_exploding_loss_is_reported_at_the_epoch_it_passes_the_limit() -> None:
     """One linear unit (identity hidden layer) on one sample: every quantity can be followed by hand.
 
-    x = 1, y = 0, w_ih = 1, b_h = 0, w_ho = 1, b_o = 0, learning rate 2. With a = w_ih + b_h, c = w_ho:
+    x = 1, y = 0, w_ih = 1, b_h = 0, w_ho = 1, b_o = 0, learning rate 0.6. With a = w_ih + b_h, c = w_ho:
     out = a c + b_o, L = out^2, d = 2 out; grad w_ih = grad b_h = d c, grad w_ho = d a, grad b_o = d.
-    epoch 1 starts at L = 1 -> (w_ih, b_h, w_ho, b_o) = (-3, -4, -3, -4);
-    epoch 2 starts at out = 17, L = 289 (< 1000) -> (201, 200, 473, -72);
-    epoch 3 starts at out = 401 * 473 - 72 = 189601, L = 3.59e10 > 1000 * 1: diverged in epoch 3.
-    The replay below does this arithmetic independently of the package.
+    epoch 1 starts at out = 1, L = 1 (the reference) -> (w_ih, b_h, w_ho, b_o) = (-0.2, -1.2, -0.2, -1.2);
+    epoch 2 starts at a = -1.4, out = 0.28 - 1.2 = -0.92, L = 0.8464 -> d = -1.84 ->
+        (-0.4208, -1.4208, -1.7456, -0.096);
+    epoch 3 starts at a = -1.8416, out = 3.21469696 - 0.096 = 3.11869696, L = 9.726;
+    epoch 4 starts at L = 2908, above 100 (and 1000) times the reference: diverged in epoch 4.
     """
     x, y = np.array([[1.0]]), np.array([[0.0]])
     p = {"w_ih": np.array([[1.0]]), "b_h": np.zeros(1), "w_ho": np.array([[1.0]]), "b_o": np.zeros(1)}
-    q, epoch, loss = dict(p), 0, 1.0
-    while loss <= 1000.0:  # independent replay: L = (a*c + b2)^2 with a = w_ih + b_h, gradients by hand
-        epoch += 1
-        a, c, b2 = q["w_ih"][0, 0] + q["b_h"][0], q["w_ho"][0, 0], q["b_o"][0]
-        out = a * c + b2
-        loss = out**2
-        if loss > 1000.0:
-            break
-        d = 2 * out  # dL/dout
-        q = {"w_ih": np.array([[q["w_ih"][0, 0] - 2.0 * d * c]]), "b_h": np.array([q["b_h"][0] - 2.0 * d * c]),
-             "w_ho": np.array([[c - 2.0 * d * a]]), "b_o": np.array([b2 - 2.0 * d])}
-    assert epoch == 3
+    assert 9.726 < DIVERGENCE_FACTOR < 2908  # the rule under test sits between epochs 3 and 4
     with pytest.raises(
         TrainingDivergedError,
-        match=r"^Training diverged: the loss reached 3\.59e\+10, more than 1000 times its starting value 1 in epoch 3\. "
-        r"The setting responsible is `learning_rate` = 2: try a smaller learning_rate\.$",
+        match=rf"^Training diverged: the loss reached 2\.91e\+03, more than {DIVERGENCE_FACTOR:g} times its starting "
+        r"value 1 in epoch 4\. The setting responsible is `learning_rate` = 0\.6: try a smaller learning_rate\.$",
     ):
-        train(x, y, learning_rate=2.0, epochs=5, activation="identity", params=p)
-    # one epoch: the curve starts at 1 and the returned parameters have loss 289, below the limit
-    result = train(x, y, learning_rate=2.0, epochs=1, activation="identity", params=p)
-    assert result.losses.tolist() == [1.0] and result.final_loss == 289.0
-    # two epochs: the returned parameters' loss (3.59e10) is checked too, so they are never handed back
-    with pytest.raises(TrainingDivergedError, match=r"in epoch 2\. "):
-        train(x, y, learning_rate=2.0, epochs=2, activation="identity", params=p)
+        train(x, y, learning_rate=0.6, epochs=6, activation="identity", params=p)
+    # two epochs: the curve is (1, 0.8464) and the returned parameters have loss 9.726, below the limit
+    result = train(x, y, learning_rate=0.6, epochs=2, activation="identity", params=p)
+    np.testing.assert_allclose(result.losses, [1.0, 0.8464], rtol=1e-12)
+    assert result.final_loss == pytest.approx(3.11869696**2, rel=1e-12)  # (-1.8416)(-1.7456) - 0.096
+    # three epochs: the returned parameters' loss (2908) is checked too, so they are never handed back
+    with pytest.raises(TrainingDivergedError, match=r"loss reached 2\.91e\+03, .* in epoch 3\. "):
+        train(x, y, learning_rate=0.6, epochs=3, activation="identity", params=p)
 
 
 def test_hidden_size_is_required_only_without_params(xor: tuple[np.ndarray, np.ndarray]) -> None:

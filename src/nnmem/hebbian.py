@@ -174,7 +174,7 @@ def learn(
     TrainingDivergedError
         Oja's rule: when its reconstruction error
         $\langle \lVert x - y\,w \rVert^2 \rangle$ becomes non-finite or
-        exceeds 1000 times its value at `w0` (try a smaller `learning_rate`).
+        exceeds 100 times its value at `w0` (try a smaller `learning_rate`).
         Hebb's rule: when the weights overflow (it grows without bound).
     ValueError, TypeError
         For bad data, weights, rule names, rates, epoch counts or seeds.

@@ -586,7 +586,7 @@ def train(
     ------
     TrainingDivergedError
         If a mini-batch loss, the gradient or the parameters stop being
-        finite, or the loss exceeds 1000 times the first mini-batch's loss
+        finite, or the loss exceeds 100 times the first mini-batch's loss
         (the package's divergence rule). The message names `learning_rate`
         and, when clipping is off, suggests `max_norm`.
 

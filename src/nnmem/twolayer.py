@@ -411,7 +411,7 @@ def train(
     ValueError, TypeError
         For bad shapes, sample counts, sizes, rates or activation names.
     TrainingDivergedError
-        If the loss becomes NaN or infinite, or exceeds 1000 times its
+        If the loss becomes NaN or infinite, or exceeds 100 times its
         initial value (the package's divergence rule); the message names
         `learning_rate`.
 

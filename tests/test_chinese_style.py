@@ -3,7 +3,8 @@
 The rules (CONTRIBUTING.md, "Chinese typography"; /work/shared/STYLE.md):
 
 * quotation marks are “ ” and ‘ ’ (GB/T 15834), never 「」 or 『』, in prose
-  and in the Chinese strings of code, on the pages and in ``docs_src/``;
+  and in the Chinese strings of code, on all pages (English pages carry the
+  Chinese strings of their code blocks too) and in ``docs_src/``;
 * no "et al.", "and" or "&" between names inside a Chinese sentence (等, 和);
 * one Chinese term per concept, from ``docs_src/termbase.tsv``: no forbidden
   variant anywhere, and where a Chinese term is introduced with its English
@@ -31,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 TERMBASE = ROOT / "docs_src" / "termbase.tsv"
 ZH_PAGES = sorted(DOCS.glob("*.zh.md"))
+# English pages carry Chinese too: the t() strings of their code blocks and the glossary.
+ALL_PAGES = sorted(DOCS.glob("*.md"))
 DOCS_SRC_PY = sorted((ROOT / "docs_src").rglob("*.py"))
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -249,7 +252,7 @@ def test_there_are_chinese_pages() -> None:
     assert len(ZH_PAGES) >= 20
 
 
-@pytest.mark.parametrize("path", ZH_PAGES + DOCS_SRC_PY, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", ALL_PAGES + DOCS_SRC_PY, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_corner_quotes(path: Path) -> None:
     _fail(check_quotes(path.read_text(encoding="utf-8"), path.name), "corner quotes 「」『』 (use “ ” and ‘ ’)")
 
@@ -260,7 +263,7 @@ def test_no_latin_conjunctions_in_chinese_sentences(path: Path) -> None:
           "Chinese sentences with et al./and/& (use 等 and 和)")
 
 
-@pytest.mark.parametrize("path", ZH_PAGES + DOCS_SRC_PY, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", ALL_PAGES + DOCS_SRC_PY, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_forbidden_term_variants(path: Path, terms: list[Term]) -> None:
     _fail(check_forbidden_terms(path.read_text(encoding="utf-8"), path.name, terms),
           "forbidden term variants (docs_src/termbase.tsv)")

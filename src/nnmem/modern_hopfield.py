@@ -77,6 +77,7 @@ def retrieve(patterns: ArrayLike, query: ArrayLike, *, beta: float, steps: int =
         raise ValueError(f"`query` must have shape {hint}; got shape {q.shape}.")
     beta = check_positive_float("beta", beta)
     steps = check_positive_int("steps", steps)
+    _check_scores_finite("beta", beta, np.abs(q).sum(axis=-1).max() * np.abs(X).max())
     for _ in range(steps):
         weights = softmax(beta * (q @ X.T))  # (..., p): how much each pattern is recalled (nnmem.losses.softmax)
         q = weights @ X
@@ -118,15 +119,32 @@ def attention(queries: ArrayLike, keys: ArrayLike, values: ArrayLike, *, scale: 
     if V.shape[0] != K.shape[0]:
         raise ValueError(f"`values` must have {K.shape[0]} rows, one per key; got {V.shape[0]}.")
     scale = check_positive_float("scale", scale)
+    _check_scores_finite("scale", scale, np.abs(Q).sum(axis=1).max() * np.abs(K).max())
     out: np.ndarray = softmax(scale * Q @ K.T) @ V
     return out
 
 
-def _interaction(kind: str, degree: int) -> Callable[[np.ndarray], np.ndarray]:
+def _check_scores_finite(name: str, factor: float, largest_dot: float) -> None:
+    """Refuse a `factor` so large that `factor` times a dot product (at most `largest_dot`) overflows float64."""
+    with np.errstate(over="ignore"):
+        bound = factor * float(largest_dot)
+    if not np.isfinite(bound):
+        raise ValueError(
+            f"`{name}` times the largest possible dot product ({float(largest_dot):.3g}) must be finite; "
+            f"got {name}={factor:g}."
+        )
+
+
+def _interaction(kind: str, degree: int, n_neurons: int) -> Callable[[np.ndarray], np.ndarray]:
     if kind == "polynomial":
         degree = check_positive_int("degree", degree)
         if degree < 2:
             raise ValueError(f"`degree` must be at least 2 for a polynomial interaction; got {degree}.")
+        if degree * np.log10(n_neurons + 1.0) > 300:  # overlaps reach N + 1 inside the update
+            raise ValueError(
+                f"`degree` must keep (N + 1)^degree below 1e300 with N = {n_neurons} neurons; got {degree}. "
+                "Use a lower degree or the exponential interaction."
+            )
         if degree % 2:
             return lambda x: np.asarray(np.where(x > 0, x, 0.0) ** degree)  # rectified: max(x, 0)^n
         return lambda x: np.asarray(x**degree)
@@ -166,7 +184,7 @@ def dense_energy(patterns: ArrayLike, state: ArrayLike, *, interaction: str = "p
         The energy (may be ``-inf`` if the exponential overflows).
     """
     xi, s = _patterns_and_state(patterns, state)
-    F = _interaction(interaction, degree)
+    F = _interaction(interaction, degree, xi.shape[1])
     with np.errstate(over="ignore"):
         return float(-np.sum(F(xi @ s)))
 
@@ -210,7 +228,7 @@ def dense_update_async(
         The state after one sweep.
     """
     xi, s = _patterns_and_state(patterns, state)
-    F = _interaction(interaction, degree)
+    F = _interaction(interaction, degree, xi.shape[1])
     overlaps = xi @ s  # (p,): xi^mu . s, kept up to date as neurons flip
     for i in make_rng(rng).permutation(s.size):
         rest = overlaps - xi[:, i] * s[i]  # sum over j != i

@@ -584,8 +584,9 @@ def lif_rate_theory(
 
     Examples
     --------
-    >>> lif_rate_theory([1.0, 2.0])   # 1 nA is below the rheobase of 1.5 nA
-    array([ 0.  , 63.04])
+    >>> # 2 nA: V_inf = -65 + 20 = -45 mV, T = 10 ln(20 / 5) = 13.863 ms, rate = 1000 / (2 + T)
+    >>> lif_rate_theory([1.0, 2.0]).round(6)   # 1 nA is below the rheobase of 1.5 nA
+    array([ 0.      , 63.040002])
     """
     i_ext = as_array("current", current, ndim=None, shape_hint="(any shape)", allow_empty=True)
     tau_m = check_positive_float("tau_m", tau_m)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 import numpy as np
 import pytest
 
 from nnmem import TrainingDivergedError
 from nnmem.continual import (
     Task,
-    _fisher,
     _update_buffer,
     ewc_penalty,
     fisher_diagonal,
@@ -17,16 +19,17 @@ from nnmem.continual import (
     train_sequence,
 )
 from nnmem.gradcheck import check_gradients
-from nnmem.mlp import _layers, init_mlp, loss_and_gradients
+from nnmem.mlp import init_params, loss_and_gradients
 
 #: The forgetting chapter's settings (docs_src/nnbook/experiments/forgetting_split.py).
-BOOK = {"layer_sizes": [64, 100, 10], "epochs_per_task": 10, "learning_rate": 0.1, "batch_size": 32}
+BOOK = {"layer_sizes": [64, 100, 10], "epochs": 10, "learning_rate": 0.1, "batch_size": 32}
 
 
 def tiny_tasks(n_tasks: int = 2, n_in: int = 4, n_out: int = 3) -> list[Task]:
     rng = np.random.default_rng(0)
     return [
-        Task(f"t{k}", rng.random((12, n_in)), rng.integers(0, n_out, 12), rng.random((6, n_in)), rng.integers(0, n_out, 6))
+        Task(f"t{k}", rng.random((12, n_in)), rng.integers(0, n_out, 12), rng.random((6, n_in)),
+             rng.integers(0, n_out, 6))
         for k in range(n_tasks)
     ]
 
@@ -78,7 +81,7 @@ def test_split_digits_plain_forgets_and_replay_remembers(seed: int) -> None:
 
 def test_ewc_penalty_gradient_matches_central_differences() -> None:
     rng = np.random.default_rng(3)
-    params = init_mlp([4, 5, 3], rng=rng)
+    params = init_params([4, 5, 3], rng=rng)
     anchors = [{k: v + rng.normal(0, 0.3, v.shape) for k, v in params.items()} for _ in range(2)]
     fishers = [{k: rng.random(v.shape) for k, v in params.items()} for _ in range(2)]
     value, grads = ewc_penalty(params, anchors, fishers, ewc_lambda=7.0)
@@ -92,7 +95,7 @@ def test_ewc_penalty_gradient_matches_central_differences() -> None:
 
 def test_fisher_is_nonnegative_and_matches_a_per_sample_loop() -> None:
     rng = np.random.default_rng(4)
-    params = init_mlp([5, 6, 4], rng=rng)
+    params = init_params([5, 6, 4], rng=rng)
     x, labels = rng.random((9, 5)), rng.integers(0, 4, 9)
     F = fisher_diagonal(x, params, labels=labels, fisher="empirical")
     # the same thing one sample at a time: mean of squared per-sample gradients of -log p(y|x)
@@ -133,66 +136,173 @@ def test_buffer_shares_are_equal_and_bounded() -> None:
 
 
 def test_ewc_with_zero_lambda_equals_plain() -> None:
-    tasks = tiny_tasks(2)
-    kw = {"layer_sizes": [4, 5, 3], "epochs_per_task": 3, "learning_rate": 0.1, "batch_size": 4}
+    """With lambda = 0 the penalty is zero, so EWC must train exactly like plain SGD on every task,
+    including task 1, the first one trained while the penalty exists."""
+    tasks = tiny_tasks(3)
+    kw = {"layer_sizes": [4, 5, 3], "epochs": 3, "learning_rate": 0.1, "batch_size": 4}
     plain = train_sequence(tasks, method="plain", rng=1, **kw)
     ewc = train_sequence(tasks, method="ewc", ewc_lambda=0.0, rng=1, **kw)
-    # EWC draws Fisher labels from rng after task 0, so only task 0's row must match exactly
-    np.testing.assert_array_equal(plain.accuracy[0], ewc.accuracy[0])
-    assert len(ewc.fishers) == 1 and set(ewc.fishers[0]) == {"W1", "b1", "W2", "b2"}
+    assert len(ewc.fishers) == 2 and set(ewc.fishers[0]) == {"W1", "b1", "W2", "b2"}
+    for k in plain.params:  # the end state, after tasks trained with the (zero) penalty
+        np.testing.assert_array_equal(plain.params[k], ewc.params[k])
+    np.testing.assert_array_equal(plain.accuracy, ewc.accuracy)
+    np.testing.assert_array_equal(plain.losses, ewc.losses)
+    # and a positive lambda does change what task 1 learns
+    strong = train_sequence(tasks, method="ewc", ewc_lambda=1.0, rng=1, **kw)
+    assert not np.array_equal(strong.params["W1"], plain.params["W1"])
+    assert np.all(strong.losses[1:] >= 0) and strong.losses[0].tolist() == plain.losses[0].tolist()
 
 
 def test_inputs_are_not_modified() -> None:
     tasks = tiny_tasks(2)
     before = [t.x_train.copy() for t in tasks]
-    train_sequence(tasks, layer_sizes=[4, 3], method="replay", replay_size=5, epochs_per_task=2, learning_rate=0.1, rng=0)
-    for t, b in zip(tasks, before):
+    train_sequence(tasks, layer_sizes=[4, 3], method="replay", replay_size=5, epochs=2, learning_rate=0.1, rng=0)
+    for t, b in zip(tasks, before, strict=True):
         np.testing.assert_array_equal(t.x_train, b)
 
 
-def test_huge_lambda_diverges_with_a_hint() -> None:
+def full(message: str) -> str:
+    return "^" + re.escape(message) + "$"
+
+
+def test_huge_lambda_diverges_naming_ewc_lambda() -> None:
     tasks = permuted_digits(2, rng=0)
-    with pytest.raises(TrainingDivergedError, match="ewc_lambda"):
+    with pytest.raises(TrainingDivergedError, match=r"^Training diverged: .* in epoch \d+\. The setting responsible "
+                       r"is `ewc_lambda` = 100000: SGD on the penalty is stable only while learning_rate \* ewc_lambda "
+                       r"\* max Fisher < 2, so try ewc_lambda below [0-9.e+-]+\.$"):
         train_sequence(tasks, method="ewc", ewc_lambda=1e5, rng=0, **BOOK)
 
 
-KW = {"layer_sizes": [4, 3], "epochs_per_task": 1, "learning_rate": 0.1}
+@pytest.mark.parametrize("method", ["plain", "replay", "ewc"])
+def test_learning_rate_100_times_too_large_names_learning_rate(method: str) -> None:
+    tasks = split_digits(rng=0)
+    with pytest.raises(TrainingDivergedError, match=r"^Training diverged: the loss reached .* in epoch 1\. The setting "
+                       r"responsible is `learning_rate` = 10: try a smaller learning_rate\.$"):
+        train_sequence(tasks, method=method, rng=0, **{**BOOK, "learning_rate": 10.0})
+
+
+def test_fisher_from_sampled_labels_differs_from_argmax_labels_in_expectation() -> None:
+    """One softmax layer with zero weights: every sample has p = softmax(b) = (0.6, 0.3, 0.1).
+
+    For the bias, the per-sample gradient of -log p_y is p - onehot(y), so
+    F_b[k] = mean_n (p_k - [y_n = k])^2. With y drawn from p, E F_b[k] = p_k (1 - p_k)^2 + (1 - p_k) p_k^2
+    = p_k (1 - p_k): (0.24, 0.21, 0.09). With the argmax label (always class 0) it would be
+    ((0.6 - 1)^2, 0.3^2, 0.1^2) = (0.16, 0.09, 0.01).
+    """
+    p = np.array([0.6, 0.3, 0.1])
+    params = {"W1": np.zeros((2, 3)), "b1": np.log(p)}
+    n = 40_000
+    F = fisher_diagonal(np.ones((n, 2)), params, rng=0)["b1"]
+    # the fraction f_k of samples labelled k satisfies F_b[k] = f_k (1 - p_k)^2 + (1 - f_k) p_k^2,
+    # so f_k = (F_b[k] - p_k^2) / (1 - 2 p_k): the sampling distribution, recovered from the Fisher
+    f = (F - p**2) / (1 - 2 * p)
+    sigma = np.sqrt(p * (1 - p) / n)  # binomial standard error of each fraction
+    assert np.all(np.abs(f - p) < 5 * sigma), (f, p)
+    np.testing.assert_allclose(F, p * (1 - p), atol=0.005)
+    argmax_fisher = (p - np.eye(3)[0]) ** 2
+    assert np.all(np.abs(F - argmax_fisher) > 0.05)
+    # the same seed gives the same labels; another seed other labels
+    np.testing.assert_array_equal(F, fisher_diagonal(np.ones((n, 2)), params, rng=0)["b1"])
+    assert not np.array_equal(F, fisher_diagonal(np.ones((n, 2)), params, rng=1)["b1"])
+
+
+def test_buffer_keeps_a_random_subset_of_each_task() -> None:
+    """Each of a task's 12 rows should be kept with probability share / 12 = 3 / 12, not the first three."""
+    task = Task("t", np.arange(12.0).reshape(12, 1), np.zeros(12, dtype=int), np.zeros((1, 1)), np.zeros(1, dtype=int))
+    counts = np.zeros(12)
+    n_trials = 600
+    for seed in range(n_trials):
+        buf = _update_buffer([], task, 3, np.random.default_rng(seed))
+        kept = buf[0][0][:, 0].astype(int)
+        assert len(set(kept.tolist())) == 3  # without repetition
+        counts[kept] += 1
+    expected = n_trials * 3 / 12  # 150 per row
+    sigma = math.sqrt(n_trials * 0.25 * 0.75)  # binomial, about 10.6
+    assert np.all(np.abs(counts - expected) < 5 * sigma), counts
+    # a later task shrinks the earlier share to its first rows, which are already a random subset
+    buf = _update_buffer([(np.array([[5.0], [7.0], [1.0]]), np.zeros(3, dtype=int))], task, 4,
+                         np.random.default_rng(0))
+    assert buf[0][0][:, 0].tolist() == [5.0, 7.0] and len(buf[1][0]) == 2
+
+
+def test_float32_tasks_train_in_float32() -> None:
+    tasks = [Task(t.name, t.x_train.astype(np.float32), t.labels_train, t.x_test.astype(np.float32), t.labels_test)
+             for t in tiny_tasks(2)]
+    res = train_sequence(tasks, method="ewc", ewc_lambda=1.0, rng=0, **KW)
+    assert all(v.dtype == np.float32 for v in res.params.values())
+    assert all(v.dtype == np.float32 for v in res.fishers[0].values())
+    res64 = train_sequence(tasks, method="plain", rng=0, dtype=np.float64, **KW)
+    assert all(v.dtype == np.float64 for v in res64.params.values())
+
+
+def test_losses_record_the_objective_with_the_penalty() -> None:
+    tasks = tiny_tasks(2)
+    kw = {"layer_sizes": [4, 3], "epochs": 2, "learning_rate": 1e-9, "batch_size": 12}
+    # a learning rate of 1e-9 keeps the parameters (almost) at their start, so with one full batch
+    # per epoch the loss of task 0 is the cross-entropy of the initial network on its data
+    res = train_sequence(tasks, method="plain", rng=0, **kw)
+    start = init_params([4, 3], rng=np.random.default_rng(0))
+    expected, _ = loss_and_gradients(tasks[0].x_train, tasks[0].labels_train, start, loss="cross_entropy")
+    np.testing.assert_allclose(res.losses[0], [expected, expected], rtol=1e-6)
+    assert res.losses.shape == (2, 2)
+
+
+KW = {"layer_sizes": [4, 3], "epochs": 1, "learning_rate": 0.1}
 
 
 @pytest.mark.parametrize(
-    ("make", "extra", "error", "match"),
+    ("make", "extra", "error", "message"),
     [
-        (lambda: [], {}, ValueError, "`tasks` must contain at least one Task"),
-        (lambda: tiny_tasks(1)[0], {}, TypeError, "`tasks` must be a list of Task"),
-        (lambda: [tiny_tasks(1)[0], "x"], {}, TypeError, r"`tasks\[1\]` must be a Task"),
-        (lambda: tiny_tasks(1) + tiny_tasks(1, n_in=5), {}, ValueError, r"`tasks\[1\].x_train` must have 4 columns"),
-        (lambda: tiny_tasks(1, n_out=4), {}, ValueError, r"`tasks\[0\].labels_(train|test)` must be in \[0, 2\]"),
+        (lambda: [], {}, ValueError, "`tasks` must contain at least one Task; got an empty list."),
+        (lambda: tiny_tasks(1)[0], {}, TypeError, "`tasks` must be a list of Task; got Task."),
+        (lambda: [tiny_tasks(1)[0], "x"], {}, TypeError, "`tasks[1]` must be a Task; got str."),
+        (lambda: tiny_tasks(1) + tiny_tasks(1, n_in=5), {}, ValueError,
+         "`tasks[1].x_train` must have 4 columns to match `layer_sizes[0]`; got shape (12, 5)."),
+        (lambda: tiny_tasks(1, n_out=4), {}, ValueError,
+         "`tasks[0].labels_train` must be class labels in [0, 2]; got values from 0 to 3."),
         (lambda: [Task("nan", np.full((3, 4), np.nan), np.zeros(3, int), np.zeros((2, 4)), np.zeros(2, int))], {},
-         ValueError, r"`tasks\[0\].x_train` must contain only finite numbers"),
-        (lambda: tiny_tasks(1), {"ewc_lambda": -1.0}, ValueError, "`ewc_lambda` must be a finite number >= 0"),
-        (lambda: tiny_tasks(1), {"replay_size": 0}, ValueError, "`replay_size` must be a positive integer"),
-        (lambda: tiny_tasks(1), {"method": "magic"}, ValueError, "`method` must be one of"),
-        (lambda: tiny_tasks(1), {"learning_rate": 0.0}, ValueError, "`learning_rate` must be a finite positive number"),
+         ValueError, "`tasks[0].x_train` must contain only finite numbers; got 12 NaN or infinite value(s)."),
+        (lambda: tiny_tasks(1), {"ewc_lambda": -1.0}, ValueError,
+         "`ewc_lambda` must be a finite number >= 0; got -1.0."),
+        (lambda: tiny_tasks(1), {"replay_size": 0}, ValueError, "`replay_size` must be a positive integer; got 0."),
+        (lambda: tiny_tasks(1), {"method": "magic"}, ValueError,
+         "`method` must be one of ('plain', 'replay', 'ewc'); got 'magic'."),
+        (lambda: tiny_tasks(1), {"learning_rate": 0.0}, ValueError,
+         "`learning_rate` must be a finite positive number; got 0.0."),
     ],
+    ids=["empty", "one-task", "not-a-task", "width", "labels", "nan", "lambda", "replay-size", "method", "lr"],
 )
-def test_errors_name_the_argument(make, extra, error, match) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(error, match=match):
+def test_errors_name_the_argument(make, extra, error, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error, match=full(message)):
         train_sequence(make(), **{**KW, **extra})
 
 
 def test_helper_errors() -> None:
-    params = init_mlp([4, 3], rng=0)
-    with pytest.raises(ValueError, match="`ewc_lambda` must be a finite number >= 0"):
+    params = init_params([4, 3], rng=0)
+    with pytest.raises(ValueError, match=full("`ewc_lambda` must be a finite number >= 0; got -2.0.")):
         ewc_penalty(params, [params], [params], ewc_lambda=-2.0)
-    with pytest.raises(ValueError, match="`anchors` and `fishers` must have one entry per earlier task"):
+    with pytest.raises(ValueError, match=full(
+        "`anchors` and `fishers` must have one entry per earlier task each; got 1 and 0."
+    )):
         ewc_penalty(params, [params], [], ewc_lambda=1.0)
-    with pytest.raises(ValueError, match=r"`fishers\[0\]` must have the keys and shapes"):
+    with pytest.raises(ValueError, match=full("`fishers[0]` must have the keys ['W1', 'b1'] of `params`; got ['W1'].")):
         ewc_penalty(params, [params], [{"W1": np.zeros((4, 3))}], ewc_lambda=1.0)
-    with pytest.raises(ValueError, match="`labels` must be given for fisher='empirical'"):
+    negative = {"W1": np.zeros((4, 3)), "b1": np.array([0.0, -0.5, 0.0])}
+    with pytest.raises(ValueError, match=full(
+        "`fishers[0]['b1']` must be >= 0 (a diagonal Fisher); got a minimum of -0.5."
+    )):
+        ewc_penalty(params, [params], [negative], ewc_lambda=1.0)
+    with pytest.raises(ValueError, match=full("`labels` must be given for fisher='empirical'; got None.")):
         fisher_diagonal(np.ones((2, 4)), params, fisher="empirical")
-    with pytest.raises(ValueError, match="`fisher` must be 'sampled' or 'empirical'"):
+    with pytest.raises(ValueError, match=full(
+        "`labels` must be None for fisher='sampled' (the labels are drawn from the model); got labels."
+    )):
+        fisher_diagonal(np.ones((2, 4)), params, labels=[0, 1])
+    with pytest.raises(ValueError, match=full("`fisher` must be 'sampled' or 'empirical'; got 'true'.")):
         fisher_diagonal(np.ones((2, 4)), params, fisher="true")
-    with pytest.raises(ValueError, match="`x` must have shape"):
+    with pytest.raises(ValueError, match=full(
+        "`x` must have shape (n_samples, 4) to match `params['W1']`; got shape (2, 5)."
+    )):
         fisher_diagonal(np.ones((2, 5)), params)
-    with pytest.raises(ValueError, match="`n_tasks` must be a positive integer"):
+    with pytest.raises(ValueError, match=full("`n_tasks` must be a positive integer; got 0.")):
         permuted_digits(0)

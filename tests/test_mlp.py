@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -14,7 +16,8 @@ DIGITS_SETTINGS = {"layer_sizes": [64, 128, 10], "learning_rate": 0.1, "epochs":
 
 
 def test_forward_by_hand() -> None:
-    params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([0.0, 0.5]), "W2": np.array([[2.0], [1.0]]), "b2": np.array([0.1])}
+    params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([0.0, 0.5]), "W2": np.array([[2.0], [1.0]]),
+              "b2": np.array([0.1])}
     out, cache = mlp.forward(np.array([[1.0]]), params)
     # z1 = [1, -0.5] -> relu [1, 0] -> 1*2 + 0*1 + 0.1
     np.testing.assert_allclose(out, [[2.1]])
@@ -26,7 +29,8 @@ def test_cross_entropy_by_hand() -> None:
     out = np.array([[0.0, np.log(3.0)]])
     assert mlp.loss_value(out, np.array([1]), loss="cross_entropy") == pytest.approx(-np.log(0.75))
     # no overflow for huge logits: softmax of [1000, 0] puts everything on class 0
-    assert mlp.loss_value(np.array([[1000.0, 0.0]]), np.array([0]), loss="cross_entropy") == pytest.approx(0.0, abs=1e-12)
+    big = np.array([[1000.0, 0.0]])
+    assert mlp.loss_value(big, np.array([0]), loss="cross_entropy") == pytest.approx(0.0, abs=1e-12)
     assert mlp.loss_value(np.array([[1000.0, 0.0]]), np.array([1]), loss="cross_entropy") == pytest.approx(1000.0)
 
 
@@ -35,7 +39,7 @@ def test_cross_entropy_by_hand() -> None:
 @pytest.mark.parametrize("sizes", [[3, 4], [3, 5, 4], [2, 6, 5, 3]])
 def test_gradients_match_central_differences(loss: str, activation: str, sizes: list[int]) -> None:
     rng = np.random.default_rng(len(sizes) + len(activation))
-    params = mlp.init_mlp(sizes, activation=activation, rng=rng)
+    params = mlp.init_params(sizes, activation=activation, rng=rng)
     for k in params:
         if k.startswith("b"):
             params[k] = rng.normal(size=params[k].shape)
@@ -65,7 +69,7 @@ def test_same_weights_same_outputs_and_gradients_as_twolayer(activation: str) ->
     for a, b in (("W1", "w_ih"), ("b1", "b_h"), ("W2", "w_ho"), ("b2", "b_o")):
         np.testing.assert_allclose(g[a], g2[b], rtol=1e-14, atol=1e-16)
     # and the same initial draws for the same seed
-    np.testing.assert_array_equal(mlp.init_mlp([3, 5, 2], activation=activation, rng=1)["W1"],
+    np.testing.assert_array_equal(mlp.init_params([3, 5, 2], activation=activation, rng=1)["W1"],
                                   twolayer.init_params(3, 5, 2, activation=activation, rng=1)["w_ih"])
 
 
@@ -75,7 +79,8 @@ def test_full_batch_sgd_equals_twolayer_training() -> None:
     start = twolayer.init_params(2, 8, 1, activation="tanh", rng=3)
     ref = twolayer.train(x, y, hidden_size=8, learning_rate=0.1, epochs=50, activation="tanh", params=start)
     deep = {"W1": start["w_ih"], "b1": start["b_h"], "W2": start["w_ho"], "b2": start["b_o"]}
-    res = mlp.train_sgd(x, y, params=deep, loss="mse", activation="tanh", learning_rate=0.1, epochs=50, batch_size=4, rng=0)
+    res = mlp.train_sgd(x, y, params=deep, loss="mse", activation="tanh", learning_rate=0.1, epochs=50, batch_size=4,
+                        rng=0)
     np.testing.assert_allclose(res.params["W1"], ref.params["w_ih"], rtol=1e-12)
     np.testing.assert_allclose(res.params["b2"], ref.params["b_o"], rtol=1e-12)
 
@@ -102,15 +107,16 @@ def test_digits_accuracy_with_the_books_settings() -> None:
 
 def test_momentum_and_weight_decay() -> None:
     x, labels = digits()
-    plain = mlp.train_sgd(x[:300], labels[:300], layer_sizes=[64, 32, 10], learning_rate=0.02, epochs=5, rng=0)
-    fast = mlp.train_sgd(x[:300], labels[:300], layer_sizes=[64, 32, 10], learning_rate=0.02, epochs=5, momentum=0.9, rng=0)
+    kw = {"layer_sizes": [64, 32, 10], "learning_rate": 0.02, "epochs": 5, "rng": 0}
+    plain = mlp.train_sgd(x[:300], labels[:300], **kw)
+    fast = mlp.train_sgd(x[:300], labels[:300], momentum=0.9, **kw)
     assert fast.losses[-1] < plain.losses[-1]
-    decayed = mlp.train_sgd(x[:300], labels[:300], layer_sizes=[64, 32, 10], learning_rate=0.02, epochs=5, weight_decay=0.5, rng=0)
+    decayed = mlp.train_sgd(x[:300], labels[:300], weight_decay=0.5, **kw)
     assert np.linalg.norm(decayed.params["W1"]) < np.linalg.norm(plain.params["W1"])
 
 
 def test_training_does_not_modify_the_starting_params() -> None:
-    start = mlp.init_mlp([64, 16, 10], rng=0)
+    start = mlp.init_params([64, 16, 10], rng=0)
     frozen = {k: v.copy() for k, v in start.items()}
     x, labels = digits()
     mlp.train_sgd(x[:100], labels[:100], params=start, learning_rate=0.1, epochs=2, rng=0)
@@ -118,35 +124,135 @@ def test_training_does_not_modify_the_starting_params() -> None:
         np.testing.assert_array_equal(start[k], frozen[k])
 
 
-def test_divergence_is_reported() -> None:
+def test_divergence_under_cross_entropy_names_the_learning_rate() -> None:
+    """A learning rate 100 times the book's (0.1 -> 10) drives the batch loss to hundreds of times its start."""
     x, labels = digits()
-    with pytest.raises(TrainingDivergedError, match=r"SGD diverged. Try a smaller learning rate"):
+    split = train_test_split(x, labels, rng=0)
+    with pytest.raises(TrainingDivergedError, match=r"^Training diverged: the loss reached [0-9.e+]+, more than 100 "
+                       r"times its starting value [0-9.]+ in epoch 1\. The setting responsible is "
+                       r"`learning_rate` = 10: try a smaller learning_rate\.$"):
+        mlp.train_sgd(split.x_train, split.labels_train, rng=0, **{**DIGITS_SETTINGS, "learning_rate": 10.0})
+
+
+def test_divergence_under_mse_to_infinity_is_reported() -> None:
+    x, labels = digits()
+    with pytest.raises(TrainingDivergedError, match="^Training diverged: .* `learning_rate` = 50: try a smaller "
+                       "learning_rate.$"):
         mlp.train_sgd(x[:200], np.eye(10)[labels[:200]], layer_sizes=[64, 64, 10], loss="mse",
                       learning_rate=50.0, epochs=20, rng=0)
 
 
+def reference_training(x, y, start, *, loss, learning_rate, momentum, weight_decay, epochs):  # type: ignore[no-untyped-def]
+    """Full-batch SGD written out in the test: v = mu v - eta (g + lambda W) (no lambda for biases), p = p + v."""
+    p = {k: v.copy() for k, v in start.items()}
+    v = {k: np.zeros_like(a) for k, a in p.items()}
+    losses = []
+    for _ in range(epochs):
+        value, g = mlp.loss_and_gradients(x, y, p, loss=loss)
+        losses.append(value)
+        for k in p:
+            decay = weight_decay * p[k] if k.startswith("W") else 0.0
+            v[k] = momentum * v[k] - learning_rate * (g[k] + decay)
+            p[k] = p[k] + v[k]
+    return p, losses
+
+
+@pytest.mark.parametrize(("momentum", "weight_decay"), [(0.0, 0.0), (0.9, 0.0), (0.0, 0.3), (0.5, 0.2)])
+@pytest.mark.parametrize("loss", mlp.LOSSES)
+def test_full_batch_training_matches_a_loop_written_in_the_test(loss: str, momentum: float,
+                                                                  weight_decay: float) -> None:
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(7, 3))
+    y = rng.normal(size=(7, 2)) if loss == "mse" else rng.integers(0, 2, size=7)
+    start = mlp.init_params([3, 4, 2], rng=1)
+    start["b1"] = rng.normal(size=4)  # non-zero biases, so decay on a bias would show
+    res = mlp.train_sgd(x, y, params=start, loss=loss, learning_rate=0.3, epochs=4, batch_size=7,
+                        momentum=momentum, weight_decay=weight_decay, rng=0)
+    ref, ref_losses = reference_training(x, y, start, loss=loss, learning_rate=0.3, momentum=momentum,
+                                         weight_decay=weight_decay, epochs=4)
+    for k in ref:
+        np.testing.assert_allclose(res.params[k], ref[k], rtol=1e-12, atol=1e-14)
+    # each epoch's loss is taken at the forward pass, before that epoch's update
+    np.testing.assert_allclose(res.losses, ref_losses, rtol=1e-12)
+
+
+def test_epoch_loss_is_the_sample_weighted_mean_of_batch_losses() -> None:
+    # 5 samples in batches of 2: batch sizes 2, 2, 1. With a tiny learning rate the parameters
+    # hardly move, so the epoch loss is close to the full-data loss at the start (sample-weighted).
+    rng = np.random.default_rng(2)
+    x, labels = rng.normal(size=(5, 3)), np.array([0, 1, 1, 0, 1])
+    start = mlp.init_params([3, 2], rng=0)
+    res = mlp.train_sgd(x, labels, params=start, learning_rate=1e-9, epochs=1, batch_size=2, rng=0)
+    assert res.losses[0] == pytest.approx(mlp.loss_value(mlp.forward(x, start)[0], labels, loss="cross_entropy"),
+                                          rel=1e-7)
+
+
+def test_float32_in_float32_out() -> None:
+    rng = np.random.default_rng(0)
+    x32 = rng.normal(size=(6, 3)).astype(np.float32)
+    p32 = mlp.init_params([3, 4, 2], rng=0, dtype=np.float32)
+    out, _ = mlp.forward(x32, p32)
+    assert out.dtype == np.float32
+    # float64 inputs are not cast down to the float32 parameters
+    out64, _ = mlp.forward(x32.astype(np.float64), p32)
+    assert out64.dtype == np.float64
+    np.testing.assert_allclose(out64, out, rtol=1e-5)
+    y32 = rng.normal(size=(6, 2)).astype(np.float32)
+    _, g = mlp.loss_and_gradients(x32, y32, p32, loss="mse")
+    assert all(v.dtype == np.float32 for v in g.values())
+    assert mlp.predict_proba(x32, p32).dtype == np.float32
+    # a new network follows the dtype of x
+    res = mlp.train_sgd(x32, np.array([0, 1, 0, 1, 0, 1]), layer_sizes=[3, 2], learning_rate=0.1, epochs=1, rng=0)
+    assert all(v.dtype == np.float32 for v in res.params.values())
+    res = mlp.train_sgd(x32, np.array([0, 1, 0, 1, 0, 1]), layer_sizes=[3, 2], learning_rate=0.1, epochs=1, rng=0,
+                        dtype=np.float64)
+    assert all(v.dtype == np.float64 for v in res.params.values())
+
+
+def test_predict_proba_is_the_softmax_of_the_output() -> None:
+    params = {"W1": np.eye(2), "b1": np.zeros(2)}
+    # logits [0, ln 3] -> [1/4, 3/4]; logits [ln 4, 0] -> [4/5, 1/5]
+    x = np.array([[0.0, np.log(3.0)], [np.log(4.0), 0.0]])
+    np.testing.assert_allclose(mlp.predict_proba(x, params), [[0.25, 0.75], [0.8, 0.2]], rtol=1e-14)
+    assert mlp.predict(x, params).tolist() == [1, 0]
+
+
+def full(message: str) -> str:
+    return "^" + re.escape(message) + "$"
+
+
 @pytest.mark.parametrize(
-    ("call", "error", "match"),
+    ("call", "error", "message"),
     [
-        (lambda: mlp.init_mlp([5]), ValueError, r"`layer_sizes` must list at least an input and an output size; got \[5\]"),
-        (lambda: mlp.init_mlp([5, 0, 2]), ValueError, r"`layer_sizes\[1\]` must be a positive integer; got 0"),
-        (lambda: mlp.init_mlp([5, 2], dtype=np.int32), ValueError, r"`dtype` must be float32 or float64; got int32"),
+        (lambda: mlp.init_params([5]), ValueError,
+         "`layer_sizes` must list at least an input and an output size; got [5]."),
+        (lambda: mlp.init_params([5, 0, 2]), ValueError, "`layer_sizes[1]` must be a positive integer; got 0."),
+        (lambda: mlp.init_params([5, 2], dtype=np.int32), ValueError, "`dtype` must be float32 or float64; got int32."),
         (lambda: mlp.train_sgd(np.zeros((3, 2)), np.array([0, 1, 5]), layer_sizes=[2, 3], learning_rate=0.1, epochs=1),
-         ValueError, r"`y` labels must be in \[0, 2\] for a network with 3 outputs; got values from 0 to 5"),
+         ValueError, "`y` must be class labels in [0, 2]; got values from 0 to 5."),
         (lambda: mlp.train_sgd(np.zeros((3, 2)), np.array([0, 1]), layer_sizes=[2, 3], learning_rate=0.1, epochs=1),
-         ValueError, r"`y` must be integer labels of shape \(3,\) for cross-entropy; got shape \(2,\)"),
-        (lambda: mlp.train_sgd(np.full((3, 2), np.nan), np.array([0, 1, 2]), layer_sizes=[2, 3], learning_rate=0.1, epochs=1),
-         ValueError, r"`x` must contain only finite numbers"),
-        (lambda: mlp.train_sgd(np.zeros((3, 2)), np.array([0, 1, 2]), layer_sizes=[2, 3], learning_rate=0.1, epochs=1, momentum=1.0),
-         ValueError, r"`momentum` must be in \[0, 1\); got 1.0"),
+         ValueError, "`y` must have shape (3,), one label per sample; got shape (2,)."),
+        (lambda: mlp.train_sgd(np.full((3, 2), np.nan), np.array([0, 1, 2]), layer_sizes=[2, 3], learning_rate=0.1,
+                               epochs=1),
+         ValueError, "`x` must contain only finite numbers; got 6 NaN or infinite value(s)."),
+        (lambda: mlp.train_sgd(np.zeros((3, 2)), np.array([0, 1, 2]), layer_sizes=[2, 3], learning_rate=0.1, epochs=1,
+                               momentum=1.0),
+         ValueError, "`momentum` must be in [0, 1); got 1.0."),
         (lambda: mlp.train_sgd(np.zeros((3, 2)), np.array([0, 1, 2]), learning_rate=0.1, epochs=1),
-         ValueError, r"Give exactly one of `layer_sizes`"),
-        (lambda: mlp.train_sgd(np.zeros((3, 2)), np.array([0, 1, 2]), layer_sizes=[2, 3], loss="hinge", learning_rate=0.1, epochs=1),
-         ValueError, r"`loss` must be one of \('mse', 'cross_entropy'\); got 'hinge'"),
-        (lambda: mlp.forward(np.zeros((3, 4)), mlp.init_mlp([2, 3])), ValueError, r"`x` must have shape \(n_samples, 2\) to match `params\['W1'\]`; got \(3, 4\)"),
-        (lambda: mlp.forward(np.zeros((3, 2)), {"W1": np.zeros((2, 3))}), ValueError, r"`params` must have keys W1, b1, ..., WL, bL; got \['W1'\]"),
+         ValueError, "Give exactly one of `layer_sizes` (a new network) and `params` (a starting point); got neither."),
+        (lambda: mlp.train_sgd(np.zeros((3, 2)), np.array([0, 1, 2]), layer_sizes=[2, 3], loss="hinge",
+                               learning_rate=0.1, epochs=1),
+         ValueError, "`loss` must be one of ('mse', 'cross_entropy'); got 'hinge'."),
+        (lambda: mlp.forward(np.zeros((3, 4)), mlp.init_params([2, 3])), ValueError,
+         "`x` must have shape (n_samples, 2) to match `params['W1']`; got shape (3, 4)."),
+        (lambda: mlp.forward(np.zeros((3, 2)), {"W1": np.zeros((2, 3))}), ValueError,
+         "`params` must have the keys W1, b1, ..., WL, bL; got ['W1']."),
+        (lambda: mlp.accuracy(np.zeros((2, 2)), np.array([0.5, 1]), mlp.init_params([2, 3])), ValueError,
+         "`labels` must hold whole-number class labels; got 0.5."),
     ],
+    ids=["one-size", "zero-size", "int-dtype", "label-range", "label-count", "nan-x", "momentum-1", "neither",
+         "loss-name", "x-width", "missing-keys", "accuracy-labels"],
 )
-def test_errors(call, error, match) -> None:  # noqa: ANN001
-    with pytest.raises(error, match=match):
+def test_errors(call, error, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error, match=full(message)):
         call()

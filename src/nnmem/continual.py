@@ -25,32 +25,50 @@ training methods share one mini-batch SGD loop built on `nnmem.mlp`:
     $$L(\theta) + \frac{\lambda}{2} \sum_{t} \sum_i F^{(t)}_i \big(\theta_i - \theta^{*(t)}_i\big)^2,$$
 
     one quadratic anchor per earlier task (the original's form, not the
-    "online" running average). The Fisher is the *true* Fisher of the
-    original paper: labels are sampled from the model's own softmax, not
-    taken from the data (set ``fisher="empirical"`` in `fisher_diagonal` for
-    the empirical variant).
+    "online" running average). The Fisher is the *true* Fisher: labels are
+    sampled from the model's own softmax, not taken from the data, which
+    would give the *empirical* Fisher (Kunstner et al. 2019; set
+    ``fisher="empirical"`` in `fisher_diagonal` for it). The EWC paper does
+    not say which of the two it computed.
 
 Evaluation always uses the full output layer: a test image counts as correct
 only if the argmax over *all* outputs is its label. For `split_digits` this
 is the class-incremental setting (one shared 10-way head, no task identity
 at test time); for `permuted_digits` it is the domain-incremental one.
 
+Training uses the package's shared pieces: `nnmem.mlp` for the network,
+`nnmem.losses` for the cross-entropy, `nnmem.optim.sgd_step` for the update
+and the one divergence rule of `nnmem._checks.DivergenceGuard` (a mini-batch
+loss that is NaN, infinite or 100 times the first of its task).
+
+dtype policy: float32 in, float32 out. The network is trained in float32 when
+the first task's training inputs are float32 (or ``dtype=np.float32``), in
+float64 otherwise.
+
 References
 ----------
 Kirkpatrick, J. et al. (2017). Overcoming catastrophic forgetting in neural
 networks. PNAS 114(13), 3521-3526.
+
+Kunstner, F., Hennig, P., & Balles, L. (2019). Limitations of the empirical
+Fisher approximation for natural gradient descent. NeurIPS 32.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from nnmem._checks import (
-    TrainingDivergedError,
+    DivergenceGuard,
+    Seed,
     as_array,
+    check_array_dict,
+    check_labels,
     check_nonnegative_float,
     check_positive_float,
     check_positive_int,
@@ -58,7 +76,9 @@ from nnmem._checks import (
 )
 from nnmem.activations import get_activation
 from nnmem.datasets import digits, train_test_split
-from nnmem.mlp import _as_dict, _backward, _forward, _layers, _loss_and_output_grad, init_mlp
+from nnmem.losses import softmax
+from nnmem.mlp import accuracy, forward, init_params, loss_and_gradients
+from nnmem.optim import momentum_init, sgd_step
 
 __all__ = [
     "METHODS",
@@ -72,6 +92,7 @@ __all__ = [
 ]
 
 Params = dict[str, np.ndarray]
+Buffer = list[tuple[np.ndarray, np.ndarray]]
 METHODS = ("plain", "replay", "ewc")
 
 
@@ -116,6 +137,12 @@ class ContinualResult:
     fishers : list of dict
         For ``"ewc"``: the diagonal Fisher of every task but the last (the
         last is never needed); empty otherwise.
+    losses : ndarray of shape (n_tasks, epochs)
+        ``losses[i, k]``: the objective minimised in epoch ``k`` of task ``i``
+        (cross-entropy over the batch, replayed examples included, plus the
+        EWC penalty), the mean over the epoch's mini-batches weighted by
+        their number of new examples, each taken at its forward pass before
+        its update.
     """
 
     accuracy: np.ndarray
@@ -123,6 +150,7 @@ class ContinualResult:
     method: str
     task_names: tuple[str, ...]
     fishers: list[Params] = field(default_factory=list)
+    losses: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
 
 # ----------------------------------------------------------------------------
@@ -130,7 +158,7 @@ class ContinualResult:
 # ----------------------------------------------------------------------------
 
 
-def split_digits(*, test_fraction: float = 0.25, rng: Any = None) -> list[Task]:
+def split_digits(*, test_fraction: float = 0.25, rng: Seed = None) -> list[Task]:
     """The split-digits sequence: digits 0-4, then digits 5-9.
 
     The 1,797 digits of `nnmem.datasets.digits` are split once, stratified by
@@ -166,7 +194,7 @@ def split_digits(*, test_fraction: float = 0.25, rng: Any = None) -> list[Task]:
     return tasks
 
 
-def permuted_digits(n_tasks: int, *, test_fraction: float = 0.25, rng: Any = None) -> list[Task]:
+def permuted_digits(n_tasks: int, *, test_fraction: float = 0.25, rng: Seed = None) -> list[Task]:
     """Tasks that show all ten digits through different fixed pixel permutations.
 
     Task 0 uses the identity (the original images); task $k > 0$ reorders
@@ -203,7 +231,8 @@ def permuted_digits(n_tasks: int, *, test_fraction: float = 0.25, rng: Any = Non
     for k in range(n_tasks):
         perm = np.arange(x.shape[1]) if k == 0 else gen.permutation(x.shape[1])
         tasks.append(
-            Task(f"permutation {k}", split.x_train[:, perm], split.labels_train.copy(), split.x_test[:, perm], split.labels_test.copy())
+            Task(f"permutation {k}", split.x_train[:, perm], split.labels_train.copy(), split.x_test[:, perm],
+                 split.labels_test.copy())
         )
     return tasks
 
@@ -214,42 +243,38 @@ def permuted_digits(n_tasks: int, *, test_fraction: float = 0.25, rng: Any = Non
 
 
 # --8<-- [start:fisher]
-def _fisher(x, Ws, bs, activation, sampled, labels, gen):  # type: ignore[no-untyped-def]
-    """Diagonal Fisher at (Ws, bs) over the rows of x; labels sampled from the model or given."""
-    f = get_activation(activation)
-    cache = _forward(x, Ws, bs, activation)
-    z = cache.output - cache.output.max(axis=1, keepdims=True)
-    p = np.exp(z)
-    p /= p.sum(axis=1, keepdims=True)  # softmax probabilities, shape (N, n_out)
-    if sampled:  # y ~ p(y | x): the Fisher information of the model's own distribution
+def _fisher(x: np.ndarray, params: Params, activation: str, labels: np.ndarray | None,
+            gen: np.random.Generator) -> Params:
+    """Diagonal Fisher at `params` over the rows of x; labels sampled from the model unless given."""
+    output, cache = forward(x, params, activation=activation)
+    p = softmax(output, axis=1)  # the model's p(y | x), shape (N, n_out)
+    if labels is None:  # y ~ p(y | x): the true Fisher of the model's own distribution
         u = gen.random((x.shape[0], 1))
-        y = np.minimum((p.cumsum(axis=1) < u).sum(axis=1), p.shape[1] - 1)
-    else:  # the "empirical Fisher": the data's labels
-        y = labels
+        labels = np.minimum((p.cumsum(axis=1) < u).sum(axis=1), p.shape[1] - 1)  # inverse-CDF sampling
     delta = p.copy()
-    delta[np.arange(x.shape[0]), y] -= 1.0  # d(-log p_y)/dz for each sample separately (not / N)
-    n = x.shape[0]
-    FWs, Fbs = [None] * len(Ws), [None] * len(Ws)
-    for l in range(len(Ws) - 1, -1, -1):
+    delta[np.arange(x.shape[0]), labels] -= 1  # d(-log p_y)/dz for each sample separately (not / N)
+    f, n, n_layers = get_activation(activation), x.shape[0], len(params) // 2
+    fisher = {}
+    for i in range(n_layers, 0, -1):
         # per-sample gradient of W is the outer product a_n delta_n^T; its square,
         # summed over n, is (a**2)^T (delta**2): no per-sample loop needed
-        a = cache.inputs[l]
-        FWs[l] = (a * a).T @ (delta * delta) / n
-        Fbs[l] = (delta * delta).sum(axis=0) / n
-        if l > 0:
-            delta = (delta @ Ws[l].T) * f.derivative(cache.pre_activations[l - 1])
-    return _as_dict(FWs, Fbs)
+        a = cache.inputs[i - 1]
+        fisher[f"W{i}"] = (a * a).T @ (delta * delta) / n
+        fisher[f"b{i}"] = (delta * delta).sum(axis=0) / n
+        if i > 1:
+            delta = (delta @ params[f"W{i}"].T) * f.derivative(cache.pre_activations[i - 2])
+    return {k: fisher[k] for k in params}
 # --8<-- [end:fisher]
 
 
 def fisher_diagonal(
-    x: np.ndarray,
+    x: ArrayLike,
     params: Params,
     *,
-    labels: np.ndarray | None = None,
+    labels: ArrayLike | None = None,
     fisher: str = "sampled",
     activation: str = "relu",
-    rng: Any = None,
+    rng: Seed = None,
 ) -> Params:
     r"""Diagonal of the Fisher information of a softmax classifier at `params`.
 
@@ -258,12 +283,13 @@ def fisher_diagonal(
     $$F_i = \frac{1}{N} \sum_{n=1}^N \left(\frac{\partial \log p_\theta(y_n \mid x_n)}{\partial \theta_i}\right)^2,$$
 
     with $y_n$ drawn from the model's prediction $p_\theta(\cdot \mid x_n)$
-    (``fisher="sampled"``, the definition used by Kirkpatrick et al. 2017)
-    or equal to the data's label (``fisher="empirical"``). One label is drawn
-    per sample. Per-sample gradients are not formed one by one: for a weight
-    $w_{ij}$ of a layer with input $a$ and output error $\delta$ the
-    per-sample gradient is $a_{ni}\delta_{nj}$, so the sum of its squares is
-    $\sum_n a_{ni}^2 \delta_{nj}^2$, a matrix product.
+    (``fisher="sampled"``, the *true* Fisher, an expectation over the model's
+    own labels) or equal to the data's label (``fisher="empirical"``, the
+    empirical Fisher). One label is drawn per sample, by inverse-CDF
+    sampling from the softmax. Per-sample gradients are not formed one by
+    one: for a weight $w_{ij}$ of a layer with input $a$ and output error
+    $\delta$ the per-sample gradient is $a_{ni}\delta_{nj}$, so the sum of
+    its squares is $\sum_n a_{ni}^2 \delta_{nj}^2$, a matrix product.
 
     Parameters
     ----------
@@ -272,7 +298,7 @@ def fisher_diagonal(
     params : dict of str to ndarray
         ``W1, b1, ..., WL, bL``; the output layer gives the logits.
     labels : ndarray of shape (n_samples,), optional
-        Needed for ``fisher="empirical"``.
+        Needed for ``fisher="empirical"``, not allowed for ``"sampled"``.
     fisher : {"sampled", "empirical"}, default "sampled"
         Where the labels come from.
     activation : str, default "relu"
@@ -283,48 +309,67 @@ def fisher_diagonal(
     Returns
     -------
     dict of str to ndarray
-        Same keys and shapes as `params`; every entry is >= 0.
+        Same keys, shapes and dtypes as `params`; every entry is >= 0.
 
     Examples
     --------
-    >>> import numpy as np
     >>> params = {"W1": np.zeros((2, 3)), "b1": np.zeros(3)}
     >>> F = fisher_diagonal(np.ones((4, 2)), params, rng=0)
     >>> bool(np.all(F["W1"] >= 0)), F["b1"].shape
     (True, (3,))
     """
-    Ws, bs = _layers(params)
-    x = as_array("x", x, ndim=2, shape_hint=f"(n_samples, {Ws[0].shape[0]})")
-    if x.shape[1] != Ws[0].shape[0]:
-        raise ValueError(f"`x` must have shape (n_samples, {Ws[0].shape[0]}) to match `params['W1']`; got {x.shape}.")
-    if x.shape[0] == 0:
-        raise ValueError("`x` must hold at least one sample; got 0 rows.")
+    output, cache = forward(x, params, activation=activation)  # checks x and params
+    x = cache.inputs[0]
     if fisher not in ("sampled", "empirical"):
         raise ValueError(f"`fisher` must be 'sampled' or 'empirical'; got {fisher!r}.")
-    y = None
-    if fisher == "empirical":
-        if labels is None:
-            raise ValueError("`labels` must be given for fisher='empirical'; got None.")
-        y = _check_labels("labels", labels, x.shape[0], Ws[-1].shape[1])
-    return _fisher(x, Ws, bs, get_activation(activation).name, fisher == "sampled", y, make_rng(rng))
+    if fisher == "empirical" and labels is None:
+        raise ValueError("`labels` must be given for fisher='empirical'; got None.")
+    if fisher == "sampled" and labels is not None:
+        raise ValueError(
+            "`labels` must be None for fisher='sampled' (the labels are drawn from the model); got labels."
+        )
+    if labels is not None:
+        labels = check_labels("labels", labels, n_samples=x.shape[0], n_classes=output.shape[1])
+    return _fisher(x, check_array_dict("params", params), get_activation(activation).name, labels, make_rng(rng))
 
 
 # --8<-- [start:ewc]
-def _ewc_value_and_grads(Ws, bs, anchors, fishers, ewc_lambda):  # type: ignore[no-untyped-def]
+def _ewc_value_and_grads(params: Params, anchors: list[Params], fishers: list[Params],
+                         ewc_lambda: float) -> tuple[float, Params]:
     """(λ/2) Σ_t Σ_i F_i^(t) (θ_i − θ*_i^(t))² and its gradient λ Σ_t F^(t) ⊙ (θ − θ*^(t))."""
-    theta = _as_dict(Ws, bs)
     value = 0.0
-    grads = {k: np.zeros_like(v) for k, v in theta.items()}
-    for anchor, F in zip(anchors, fishers):  # one quadratic anchor per earlier task
-        for k in theta:
-            diff = theta[k] - anchor[k]
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    for anchor, F in zip(anchors, fishers, strict=True):  # one quadratic anchor per earlier task
+        for k, theta in params.items():
+            diff = theta - anchor[k]
             value += 0.5 * ewc_lambda * float(np.sum(F[k] * diff * diff))
             grads[k] += ewc_lambda * F[k] * diff
     return value, grads
 # --8<-- [end:ewc]
 
 
-def ewc_penalty(params: Params, anchors: list[Params], fishers: list[Params], *, ewc_lambda: float) -> tuple[float, Params]:
+def _check_anchors(params: Params, anchors: Any, fishers: Any) -> tuple[list[Params], list[Params]]:
+    for name, group in (("anchors", anchors), ("fishers", fishers)):
+        if not isinstance(group, (list, tuple)):
+            raise TypeError(f"`{name}` must be a list of dicts, one per earlier task; got {type(group).__name__}.")
+    if len(anchors) != len(fishers):
+        raise ValueError(
+            f"`anchors` and `fishers` must have one entry per earlier task each; got {len(anchors)} and {len(fishers)}."
+        )
+    checked_anchors = [check_array_dict(f"anchors[{t}]", a, like=params) for t, a in enumerate(anchors)]
+    checked_fishers = [check_array_dict(f"fishers[{t}]", F, like=params) for t, F in enumerate(fishers)]
+    for t, F in enumerate(checked_fishers):
+        for k, v in F.items():
+            if np.any(v < 0):
+                raise ValueError(
+                    f"`fishers[{t}][{k!r}]` must be >= 0 (a diagonal Fisher); got a minimum of {float(v.min())!r}."
+                )
+    return checked_anchors, checked_fishers
+
+
+def ewc_penalty(
+    params: Params, anchors: list[Params], fishers: list[Params], *, ewc_lambda: float
+) -> tuple[float, Params]:
     r"""The elastic-weight-consolidation penalty and its gradient.
 
     $$\Omega(\theta) = \frac{\lambda}{2} \sum_t \sum_i F^{(t)}_i \big(\theta_i - \theta^{*(t)}_i\big)^2, \qquad
@@ -337,7 +382,7 @@ def ewc_penalty(params: Params, anchors: list[Params], fishers: list[Params], *,
     anchors : list of dict
         $\theta^{*(t)}$, the parameters after each earlier task.
     fishers : list of dict
-        $F^{(t)}$, the diagonal Fisher at each anchor (same keys and shapes).
+        $F^{(t)} \ge 0$, the diagonal Fisher at each anchor (same keys and shapes).
     ewc_lambda : float
         $\lambda \ge 0$, the strength of the penalty.
 
@@ -349,7 +394,6 @@ def ewc_penalty(params: Params, anchors: list[Params], fishers: list[Params], *,
 
     Examples
     --------
-    >>> import numpy as np
     >>> p = {"W1": np.array([[2.0]]), "b1": np.array([0.0])}
     >>> a = {"W1": np.array([[1.0]]), "b1": np.array([0.0])}
     >>> F = {"W1": np.array([[3.0]]), "b1": np.array([1.0])}
@@ -357,15 +401,10 @@ def ewc_penalty(params: Params, anchors: list[Params], fishers: list[Params], *,
     >>> value, float(g["W1"][0, 0])                            # 2 * 3 * (2-1) = 6
     (3.0, 6.0)
     """
-    Ws, bs = _layers(params)
+    params = check_array_dict("params", params)
     ewc_lambda = check_nonnegative_float("ewc_lambda", ewc_lambda)
-    if len(anchors) != len(fishers):
-        raise ValueError(f"`anchors` and `fishers` must have one entry per earlier task each; got {len(anchors)} and {len(fishers)}.")
-    for name, group in (("anchors", anchors), ("fishers", fishers)):
-        for t, d in enumerate(group):
-            if not isinstance(d, dict) or set(d) != set(params) or any(np.shape(d[k]) != np.shape(params[k]) for k in params):
-                raise ValueError(f"`{name}[{t}]` must have the keys and shapes of `params`.")
-    return _ewc_value_and_grads(Ws, bs, anchors, fishers, ewc_lambda)
+    anchors, fishers = _check_anchors(params, anchors, fishers)
+    return _ewc_value_and_grads(params, anchors, fishers, ewc_lambda)
 
 
 # ----------------------------------------------------------------------------
@@ -374,16 +413,17 @@ def ewc_penalty(params: Params, anchors: list[Params], fishers: list[Params], *,
 
 
 # --8<-- [start:replay]
-def _update_buffer(buffer, task, replay_size, gen):  # type: ignore[no-untyped-def]
+def _update_buffer(buffer: Buffer, task: Task, replay_size: int, gen: np.random.Generator) -> Buffer:
     """Give each finished task an equal share of at most `replay_size` slots."""
     share = replay_size // (len(buffer) + 1)
     kept = [(xs[:share], ys[:share]) for xs, ys in buffer]  # old shares shrink (stored shuffled)
-    pick = gen.permutation(task.x_train.shape[0])[:share]
+    pick = gen.permutation(task.x_train.shape[0])[:share]  # a random subset, stored in random order
     kept.append((task.x_train[pick], task.labels_train[pick]))
     return kept
 
 
-def _replay_batch(xb, yb, memory_x, memory_y, gen):  # type: ignore[no-untyped-def]
+def _replay_batch(xb: np.ndarray, yb: np.ndarray, memory_x: np.ndarray, memory_y: np.ndarray,
+                  gen: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Append as many stored examples as there are new ones (fewer if the buffer is small)."""
     if memory_x.shape[0] == 0:
         return xb, yb
@@ -399,8 +439,13 @@ def _replay_batch(xb, yb, memory_x, memory_y, gen):  # type: ignore[no-untyped-d
 
 
 # --8<-- [start:loop]
-def _train_task(x, y, Ws, bs, *, activation, learning_rate, epochs, batch_size, memory, anchors, fishers, ewc_lambda, gen):  # type: ignore[no-untyped-def]
+def _train_task(x: np.ndarray, y: np.ndarray, params: Params, *, activation: str, learning_rate: float,
+                epochs: int, batch_size: int, memory: tuple[np.ndarray, np.ndarray] | None,
+                anchors: list[Params], fishers: list[Params], ewc_lambda: float, guard: DivergenceGuard,
+                gen: np.random.Generator) -> tuple[Params, np.ndarray]:
     n = x.shape[0]
+    velocity = momentum_init(params)  # stays zero: plain SGD, no momentum
+    losses = np.empty(epochs)
     for epoch in range(epochs):
         order = gen.permutation(n)
         total = 0.0
@@ -409,85 +454,81 @@ def _train_task(x, y, Ws, bs, *, activation, learning_rate, epochs, batch_size, 
             xb, yb = x[idx], y[idx]
             if memory is not None:  # experience replay: mix stored old examples into the batch
                 xb, yb = _replay_batch(xb, yb, *memory, gen)
-            cache = _forward(xb, Ws, bs, activation)
-            value, d_out = _loss_and_output_grad(cache.output, yb, "cross_entropy")
-            gWs, gbs = _backward(d_out, cache, Ws)
+            value, grads = loss_and_gradients(xb, yb, params, loss="cross_entropy", activation=activation)
             if anchors:  # elastic weight consolidation: pull important weights back
-                penalty, pg = _ewc_value_and_grads(Ws, bs, anchors, fishers, ewc_lambda)
+                penalty, pull = _ewc_value_and_grads(params, anchors, fishers, ewc_lambda)
                 value += penalty
-                for l in range(len(Ws)):
-                    gWs[l] += pg[f"W{l + 1}"]
-                    gbs[l] += pg[f"b{l + 1}"]
-            for l in range(len(Ws)):
-                Ws[l] -= learning_rate * gWs[l]
-                bs[l] -= learning_rate * gbs[l]
+                grads = {k: grads[k] + pull[k] for k in grads}
+            guard.check(value, epoch=epoch + 1)  # NaN, inf or 100x the task's first batch loss: stop
+            params, velocity = sgd_step(params, grads, velocity, learning_rate=learning_rate)
             total += value * idx.size
-        if not np.isfinite(total):
-            raise TrainingDivergedError(
-                f"The training loss became {total / n} in epoch {epoch + 1} with learning_rate={learning_rate}"
-                f" and ewc_lambda={ewc_lambda}; SGD diverged. Try a smaller learning rate or ewc_lambda."
-            )
+        losses[epoch] = total / n
+    return params, losses
 # --8<-- [end:loop]
 
 
-def _check_labels(name: str, labels: Any, n_samples: int, n_out: int) -> np.ndarray:
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or labels.shape[0] != n_samples:
-        raise ValueError(f"`{name}` must be integer labels of shape ({n_samples},); got shape {labels.shape}.")
-    if labels.size and not np.issubdtype(labels.dtype, np.integer):
-        if not np.issubdtype(labels.dtype, np.number) or not np.all(np.isfinite(labels)) or not np.all(labels == np.round(labels)):
-            raise ValueError(f"`{name}` must hold integer class labels; got non-integer values.")
-    labels = labels.astype(np.int64)
-    if labels.size and (labels.min() < 0 or labels.max() >= n_out):
-        raise ValueError(
-            f"`{name}` must be in [0, {n_out - 1}] for a network with {n_out} outputs; got values from {labels.min()} to {labels.max()}."
-        )
-    return labels
-
-
 def _check_tasks(tasks: Any, n_in: int, n_out: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    if isinstance(tasks, Task) or not hasattr(tasks, "__len__"):
+    if isinstance(tasks, Task) or not isinstance(tasks, (list, tuple)):
         raise TypeError(f"`tasks` must be a list of Task; got {type(tasks).__name__}.")
     if len(tasks) == 0:
-        raise ValueError("`tasks` must contain at least one Task; got an empty sequence.")
+        raise ValueError("`tasks` must contain at least one Task; got an empty list.")
     checked = []
     for i, task in enumerate(tasks):
         if not isinstance(task, Task):
             raise TypeError(f"`tasks[{i}]` must be a Task; got {type(task).__name__}.")
-        parts = []
+        parts: list[np.ndarray] = []
         for part in ("train", "test"):
             name = f"tasks[{i}].x_{part}"
-            x = as_array(name, getattr(task, f"x_{part}"), ndim=2, shape_hint=f"(n_samples, {n_in})")
+            x = as_array(name, getattr(task, f"x_{part}"), ndim=2, shape_hint=f"(n_samples, {n_in})", dtype=None)
             if x.shape[1] != n_in:
                 raise ValueError(f"`{name}` must have {n_in} columns to match `layer_sizes[0]`; got shape {x.shape}.")
-            if x.shape[0] == 0:
-                raise ValueError(f"`{name}` must hold at least one sample; got 0 rows.")
-            y = _check_labels(f"tasks[{i}].labels_{part}", getattr(task, f"labels_{part}"), x.shape[0], n_out)
+            labels = getattr(task, f"labels_{part}")
+            y = check_labels(f"tasks[{i}].labels_{part}", labels, n_samples=x.shape[0], n_classes=n_out)
             parts += [x, y]
-        checked.append(tuple(parts))
-    return checked  # type: ignore[return-value]
+        checked.append((parts[0], parts[1], parts[2], parts[3]))
+    return checked
+
+
+def _guard(method: str, fishers: list[Params], learning_rate: float, ewc_lambda: float) -> DivergenceGuard:
+    """The divergence guard for the next task, naming the setting that makes SGD unstable."""
+    if method == "ewc" and fishers:
+        max_f = max(float(v.max()) for F in fishers for v in F.values())
+        if learning_rate * ewc_lambda * max_f >= 2:  # the penalty's quadratic bowl is too steep for SGD
+            return DivergenceGuard(
+                "ewc_lambda",
+                f"SGD on the penalty is stable only while learning_rate * ewc_lambda * max Fisher < 2, "
+                f"so try ewc_lambda below {2 / (learning_rate * max_f):.3g}",
+                value=ewc_lambda,
+            )
+    return DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate)
+
+
+def _spawn(gen: np.random.Generator) -> np.random.Generator:
+    """An independent stream for the Fisher's label samples that leaves `gen`'s own stream untouched."""
+    return gen.spawn(1)[0]
 
 
 def train_sequence(
     tasks: list[Task],
     *,
-    layer_sizes: Any,
+    layer_sizes: Sequence[int],
     method: str = "plain",
-    epochs_per_task: int,
+    epochs: int,
     learning_rate: float,
     batch_size: int = 32,
     replay_size: int = 200,
     ewc_lambda: float = 100.0,
     activation: str = "relu",
-    rng: Any = None,
+    dtype: DTypeLike | None = None,
+    rng: Seed = None,
 ) -> ContinualResult:
     r"""Train one network on `tasks` in order and test it on every task after each.
 
-    Each task gets `epochs_per_task` epochs of mini-batch SGD (learning rate
-    $\eta$, no momentum) with softmax cross-entropy over the whole output
-    layer. The methods differ only in what the loop adds (see the module
-    docstring): nothing (``"plain"``), replayed old examples (``"replay"``)
-    or the EWC penalty (``"ewc"``).
+    Each task gets `epochs` epochs of mini-batch SGD (learning rate $\eta$,
+    no momentum; `nnmem.optim.sgd_step`) with softmax cross-entropy over the
+    whole output layer. The methods differ only in what the loop adds (see
+    the module docstring): nothing (``"plain"``), replayed old examples
+    (``"replay"``) or the EWC penalty (``"ewc"``).
 
     Parameters
     ----------
@@ -495,9 +536,9 @@ def train_sequence(
         The sequence, at least one task; all inputs have ``layer_sizes[0]``
         columns and all labels lie in ``[0, layer_sizes[-1] - 1]``.
     layer_sizes : sequence of int
-        $(n_0, \dots, n_L)$, as for `nnmem.mlp.init_mlp`.
+        $(n_0, \dots, n_L)$, as for `nnmem.mlp.init_params`.
     method : {"plain", "replay", "ewc"}, default "plain"
-    epochs_per_task : int
+    epochs : int
         Passes over each task's training set.
     learning_rate : float
         $\eta > 0$.
@@ -511,8 +552,13 @@ def train_sequence(
         $\eta \lambda \max_i F_i < 2$ (the penalty is a quadratic bowl).
     activation : str, default "relu"
         Hidden activation.
+    dtype : float32 or float64, optional
+        Arithmetic precision; defaults to float32 if the first task's
+        training inputs are float32, float64 otherwise.
     rng : None, int or numpy.random.Generator
-        Initialisation, batch order, buffer contents and Fisher label samples.
+        Initialisation, batch order and buffer contents; the Fisher's label
+        samples come from an independent stream spawned from it, so
+        ``"ewc"`` with ``ewc_lambda=0`` trains exactly like ``"plain"``.
 
     Returns
     -------
@@ -525,54 +571,63 @@ def train_sequence(
         ``layer_sizes[0]``, labels out of range, non-finite data, an unknown
         method, a non-positive `replay_size` or a negative `ewc_lambda`.
     TrainingDivergedError
-        If the loss becomes NaN or infinite.
+        If a mini-batch loss (penalty included) is NaN, infinite or more than
+        100 times the first mini-batch loss of its task. The message names
+        `ewc_lambda` when $\eta \lambda \max_i F_i \ge 2$ for the task, and
+        `learning_rate` otherwise.
 
     Examples
     --------
     >>> tasks = split_digits(rng=0)
-    >>> res = train_sequence(tasks, layer_sizes=[64, 32, 10], epochs_per_task=2, learning_rate=0.1, rng=0)
-    >>> res.accuracy.shape
-    (2, 2)
+    >>> res = train_sequence(tasks, layer_sizes=[64, 32, 10], epochs=2, learning_rate=0.1, rng=0)
+    >>> res.accuracy.shape, res.losses.shape
+    ((2, 2), (2, 2))
     """
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise ValueError(f"`method` must be one of {METHODS}; got {method!r}.")
     gen = make_rng(rng)
-    params = init_mlp(layer_sizes, activation=activation, rng=gen)
-    Ws, bs = _layers(params)
-    Ws, bs = [W.copy() for W in Ws], [b.copy() for b in bs]
-    data = _check_tasks(tasks, Ws[0].shape[0], Ws[-1].shape[1])
+    fisher_gen = _spawn(gen)
+    act = get_activation(activation).name
+    params = init_params(layer_sizes, activation=act, rng=gen)
+    n_in, n_out = params["W1"].shape[0], params[f"W{len(params) // 2}"].shape[1]
+    data = _check_tasks(tasks, n_in, n_out)
+    dt = np.dtype(data[0][0].dtype if dtype is None else dtype)
+    if dt.type not in (np.float32, np.float64):
+        raise ValueError(f"`dtype` must be float32 or float64; got {dtype!r}.")
+    params = {k: v.astype(dt, copy=False) for k, v in params.items()}
+    data = [(x_tr.astype(dt, copy=False), y_tr, x_te.astype(dt, copy=False), y_te) for x_tr, y_tr, x_te, y_te in data]
     learning_rate = check_positive_float("learning_rate", learning_rate)
-    epochs_per_task = check_positive_int("epochs_per_task", epochs_per_task)
+    epochs = check_positive_int("epochs", epochs)
     batch_size = check_positive_int("batch_size", batch_size)
     replay_size = check_positive_int("replay_size", replay_size)
     ewc_lambda = check_nonnegative_float("ewc_lambda", ewc_lambda)
-    act = get_activation(activation).name
 
     n = len(data)
     acc = np.zeros((n, n))
+    losses = np.zeros((n, epochs))
     buffer: list[tuple[np.ndarray, np.ndarray]] = []
     anchors: list[Params] = []
     fishers: list[Params] = []
-    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned about
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by the guard, not warned about
         for i, (x_tr, y_tr, _, _) in enumerate(data):
             memory = None
             if method == "replay" and buffer:
                 memory = (np.concatenate([b[0] for b in buffer]), np.concatenate([b[1] for b in buffer]))
-            _train_task(
-                x_tr, y_tr, Ws, bs, activation=act, learning_rate=learning_rate, epochs=epochs_per_task,
-                batch_size=batch_size, memory=memory, anchors=anchors if method == "ewc" else [],
-                fishers=fishers, ewc_lambda=ewc_lambda, gen=gen,
+            params, losses[i] = _train_task(
+                x_tr, y_tr, params, activation=act, learning_rate=learning_rate, epochs=epochs,
+                batch_size=batch_size, memory=memory, anchors=anchors, fishers=fishers, ewc_lambda=ewc_lambda,
+                guard=_guard(method, fishers, learning_rate, ewc_lambda), gen=gen,
             )
             for j, (_, _, x_te, y_te) in enumerate(data):
-                out = _forward(x_te, Ws, bs, act).output
-                acc[i, j] = float(np.mean(np.argmax(out, axis=1) == y_te))
+                acc[i, j] = accuracy(x_te, y_te, params, activation=act)
             if i < n - 1:
                 if method == "replay":
                     task = Task(tasks[i].name, x_tr, y_tr, data[i][2], data[i][3])
                     buffer = _update_buffer(buffer, task, replay_size, gen)
                 elif method == "ewc":
-                    anchors.append({k: v.copy() for k, v in _as_dict(Ws, bs).items()})
-                    fishers.append(_fisher(x_tr, Ws, bs, act, True, None, gen))
+                    anchors.append({k: v.copy() for k, v in params.items()})
+                    fishers.append(_fisher(x_tr, params, act, None, fisher_gen))
     return ContinualResult(
-        accuracy=acc, params=_as_dict(Ws, bs), method=method, task_names=tuple(t.name for t in tasks), fishers=fishers
+        accuracy=acc, params=params, method=method, task_names=tuple(t.name for t in tasks), fishers=fishers,
+        losses=losses,
     )

@@ -18,26 +18,45 @@ Losses
 ``"cross_entropy"``: softmax cross-entropy averaged over the batch, targets
 are integer labels of shape ``(N,)``. Softmax and cross-entropy are fused:
 the gradient with respect to the logits is $(\operatorname{softmax}(Z) - \text{onehot}(y)) / N$,
-and the loss is computed with the log-sum-exp trick, so neither overflows.
+and the loss is computed with the log-sum-exp trick, so neither overflows
+(`nnmem.losses.softmax_cross_entropy`).
+
+Training is mini-batch SGD with `nnmem.optim.sgd_step`; `train_sgd` raises
+`nnmem.TrainingDivergedError` by the package's one divergence rule (see
+`nnmem._checks.DivergenceGuard`): a mini-batch loss that is NaN, infinite or
+more than 1000 times the first mini-batch's loss.
+
+dtype policy: float32 in, float32 out. `init_params` and `train_sgd` take a
+`dtype` (float32 or float64); the other functions compute in the dtype numpy
+gives the inputs and parameters together (float32 only when both are
+float32; never a silent cast down). Any other input dtype (int, bool) is
+treated as float64.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from nnmem._checks import (
-    TrainingDivergedError,
+    DivergenceGuard,
+    Seed,
     as_array,
+    check_array_dict,
+    check_labels,
     check_nonnegative_float,
     check_positive_float,
     check_positive_int,
-    check_same_n_samples,
     make_rng,
 )
 from nnmem.activations import get_activation
+from nnmem.losses import mse_gradient, mse_loss, softmax, softmax_cross_entropy
+from nnmem.optim import momentum_init, sgd_step
 
 __all__ = [
     "LOSSES",
@@ -46,7 +65,7 @@ __all__ = [
     "accuracy",
     "backward",
     "forward",
-    "init_mlp",
+    "init_params",
     "loss_and_gradients",
     "loss_value",
     "predict",
@@ -59,14 +78,26 @@ LOSSES = ("mse", "cross_entropy")
 _DTYPES = (np.float32, np.float64)
 
 
-def _check_dtype(dtype: Any) -> np.dtype:
-    dt = np.dtype(dtype)
+
+def _check_dtype(dtype: Any) -> np.dtype[Any]:
+    try:
+        dt: np.dtype[Any] = np.dtype(dtype)
+    except TypeError as error:
+        raise TypeError(f"`dtype` must be float32 or float64; got {dtype!r}.") from error
     if dt.type not in _DTYPES:
         raise ValueError(f"`dtype` must be float32 or float64; got {dt}.")
     return dt
 
 
-def init_mlp(layer_sizes: Any, *, activation: str = "relu", rng: Any = None, dtype: Any = np.float64) -> Params:
+def _check_loss(loss: Any) -> str:
+    if not isinstance(loss, str) or loss not in LOSSES:
+        raise ValueError(f"`loss` must be one of {LOSSES}; got {loss!r}.")
+    return loss
+
+
+def init_params(
+    layer_sizes: Sequence[int], *, activation: str = "relu", rng: Seed = None, dtype: DTypeLike = np.float64
+) -> Params:
     r"""Random initial parameters for a network with the given layer sizes.
 
     Hidden layers use He initialisation ($\operatorname{Var} w = 2/n_\text{in}$)
@@ -92,7 +123,7 @@ def init_mlp(layer_sizes: Any, *, activation: str = "relu", rng: Any = None, dty
 
     Examples
     --------
-    >>> params = init_mlp([64, 32, 10], rng=0)
+    >>> params = init_params([64, 32, 10], rng=0)
     >>> {k: v.shape for k, v in params.items()}
     {'W1': (64, 32), 'b1': (32,), 'W2': (32, 10), 'b2': (10,)}
     """
@@ -102,39 +133,46 @@ def init_mlp(layer_sizes: Any, *, activation: str = "relu", rng: Any = None, dty
     gen = make_rng(rng)
     params: Params = {}
     n_layers = len(sizes) - 1
-    for l in range(1, n_layers + 1):
-        n_in, n_out = sizes[l - 1], sizes[l]
-        hidden = l < n_layers
+    for i in range(1, n_layers + 1):
+        n_in, n_out = sizes[i - 1], sizes[i]
+        hidden = i < n_layers
         var = 2.0 / n_in if (hidden and act.name == "relu") else 2.0 / (n_in + n_out)
-        params[f"W{l}"] = gen.normal(0.0, np.sqrt(var), size=(n_in, n_out)).astype(dt)
-        params[f"b{l}"] = np.zeros(n_out, dtype=dt)
+        params[f"W{i}"] = gen.normal(0.0, np.sqrt(var), size=(n_in, n_out)).astype(dt)
+        params[f"b{i}"] = np.zeros(n_out, dtype=dt)
     return params
 
 
 def _check_sizes(layer_sizes: Any) -> list[int]:
     if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
-        raise TypeError(f"`layer_sizes` must be a sequence of positive ints; got {layer_sizes!r}.")
+        raise TypeError(
+            f"`layer_sizes` must be a sequence of positive ints; "
+            f"got {layer_sizes!r} of type {type(layer_sizes).__name__}."
+        )
     if len(layer_sizes) < 2:
         raise ValueError(f"`layer_sizes` must list at least an input and an output size; got {list(layer_sizes)!r}.")
     return [check_positive_int(f"layer_sizes[{i}]", n) for i, n in enumerate(layer_sizes)]
 
 
 def _layers(params: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    if not isinstance(params, dict):
-        raise TypeError(f"`params` must be a dict with keys W1, b1, W2, b2, ...; got {type(params).__name__}.")
-    n_layers = sum(1 for k in params if k.startswith("W"))
-    expected = {f"{p}{l}" for l in range(1, n_layers + 1) for p in "Wb"}
+    params = check_array_dict("params", params)
+    n_layers = sum(1 for k in params if isinstance(k, str) and k.startswith("W"))
+    expected = {f"{p}{i}" for i in range(1, n_layers + 1) for p in "Wb"}
     if n_layers == 0 or set(params) != expected:
-        raise ValueError(f"`params` must have keys W1, b1, ..., WL, bL; got {sorted(params)}.")
-    Ws = [np.asarray(params[f"W{l}"]) for l in range(1, n_layers + 1)]
-    bs = [np.asarray(params[f"b{l}"]) for l in range(1, n_layers + 1)]
-    for l, (W, b) in enumerate(zip(Ws, bs), start=1):
-        if W.ndim != 2 or b.shape != (W.shape[1],):
-            raise ValueError(f"`params['W{l}']` must be 2-D and `params['b{l}']` have shape (n_out,); got {W.shape} and {b.shape}.")
-        if l > 1 and W.shape[0] != Ws[l - 2].shape[1]:
-            raise ValueError(f"`params['W{l}']` must have {Ws[l - 2].shape[1]} rows to follow W{l - 1}; got {W.shape}.")
-        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
-            raise ValueError(f"`params['W{l}']` and `params['b{l}']` must contain only finite numbers.")
+        raise ValueError(f"`params` must have the keys W1, b1, ..., WL, bL; got {sorted(params, key=str)}.")
+    Ws = [params[f"W{i}"] for i in range(1, n_layers + 1)]
+    bs = [params[f"b{i}"] for i in range(1, n_layers + 1)]
+    for i, (W, b) in enumerate(zip(Ws, bs, strict=True), start=1):
+        if W.ndim != 2:
+            raise ValueError(f"`params['W{i}']` must have shape (n_in, n_out); got shape {W.shape}.")
+        if i > 1 and W.shape[0] != Ws[i - 2].shape[1]:
+            raise ValueError(
+                f"`params['W{i}']` must have {Ws[i - 2].shape[1]} rows to follow `params['W{i - 1}']`; "
+                f"got shape {W.shape}."
+            )
+        if b.shape != (W.shape[1],):
+            raise ValueError(
+                f"`params['b{i}']` must have shape ({W.shape[1]},) to match `params['W{i}']`; got {b.shape}."
+            )
     return Ws, bs
 
 
@@ -165,7 +203,7 @@ def _forward(x: np.ndarray, Ws: list[np.ndarray], bs: list[np.ndarray], activati
     f = get_activation(activation)
     inputs, zs = [x], []
     a = x
-    for W, b in zip(Ws[:-1], bs[:-1]):
+    for W, b in zip(Ws[:-1], bs[:-1], strict=True):
         z = a @ W
         z += b  # in place: one array per layer, not two
         a = f(z)
@@ -178,25 +216,12 @@ def _forward(x: np.ndarray, Ws: list[np.ndarray], bs: list[np.ndarray], activati
 
 
 # --8<-- [start:losses]
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    shifted = z - z.max(axis=1, keepdims=True)  # log-sum-exp trick: every exponent <= 0
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
 def _loss_and_output_grad(output: np.ndarray, target: np.ndarray, loss: str) -> tuple[float, np.ndarray]:
+    if not np.isfinite(output).all():  # the network has diverged: report an infinite loss
+        return math.inf, output
     if loss == "mse":
-        diff = output - target
-        return float(np.mean(diff * diff)), (2.0 / diff.size) * diff
-    n = output.shape[0]
-    rows = np.arange(n)
-    shifted = output - output.max(axis=1, keepdims=True)  # log-sum-exp trick: exponents <= 0
-    grad = np.exp(shifted)
-    total = grad.sum(axis=1, keepdims=True)
-    value = float((np.log(total[:, 0]) - shifted[rows, target]).sum()) / n  # mean of -log softmax(true class)
-    grad /= total  # softmax probabilities
-    grad[rows, target] -= 1.0  # softmax - onehot: the fused gradient
-    grad /= n
-    return value, grad
+        return mse_loss(target, output), mse_gradient(target, output)
+    return softmax_cross_entropy(output, target)  # log-sum-exp inside; gradient (softmax - onehot) / N
 # --8<-- [end:losses]
 
 
@@ -204,50 +229,38 @@ def _loss_and_output_grad(output: np.ndarray, target: np.ndarray, loss: str) -> 
 def _backward(d_out: np.ndarray, cache: MLPCache, Ws: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
     f = get_activation(cache.activation)
     n_layers = len(Ws)
-    gWs: list[np.ndarray] = [None] * n_layers  # type: ignore[list-item]
-    gbs: list[np.ndarray] = [None] * n_layers  # type: ignore[list-item]
+    gWs: list[np.ndarray] = [np.empty(0)] * n_layers
+    gbs: list[np.ndarray] = [np.empty(0)] * n_layers
     delta = d_out  # dL/dZ of the current layer, shape (N, n_l)
-    for l in range(n_layers - 1, -1, -1):
-        gWs[l] = cache.inputs[l].T @ delta
-        gbs[l] = delta.sum(axis=0)
-        if l > 0:  # no gradient with respect to the input X is needed
-            delta = delta @ Ws[l].T
-            delta *= f.derivative(cache.pre_activations[l - 1])
+    for i in range(n_layers - 1, -1, -1):
+        gWs[i] = cache.inputs[i].T @ delta
+        gbs[i] = delta.sum(axis=0)
+        if i > 0:  # no gradient with respect to the input X is needed
+            delta = delta @ Ws[i].T
+            delta *= f.derivative(cache.pre_activations[i - 1])
     return gWs, gbs
 # --8<-- [end:backward]
 
 
-def _check_inputs(x: Any, Ws: list[np.ndarray]) -> np.ndarray:
-    dtype = Ws[0].dtype if Ws[0].dtype.kind == "f" else np.float64
-    x = as_array("x", x, ndim=2, shape_hint=f"(n_samples, {Ws[0].shape[0]})", dtype=dtype)
+def _check_inputs(x_in: Any, Ws: list[np.ndarray]) -> np.ndarray:
+    x = as_array("x", x_in, ndim=2, shape_hint=f"(n_samples, {Ws[0].shape[0]})", dtype=None)
     if x.shape[1] != Ws[0].shape[0]:
-        raise ValueError(f"`x` must have shape (n_samples, {Ws[0].shape[0]}) to match `params['W1']`; got {x.shape}.")
+        raise ValueError(
+            f"`x` must have shape (n_samples, {Ws[0].shape[0]}) to match `params['W1']`; got shape {x.shape}."
+        )
     return x
 
 
-def _check_target(target: Any, n_samples: int, n_out: int, loss: str) -> np.ndarray:
-    if loss not in LOSSES:
-        raise ValueError(f"`loss` must be one of {LOSSES}; got {loss!r}.")
-    if loss == "mse":
-        y = as_array("y", target, ndim=2, shape_hint=f"(n_samples, {n_out})")
-        if y.shape != (n_samples, n_out):
-            raise ValueError(f"`y` must have shape ({n_samples}, {n_out}); got {y.shape}.")
-        return y
-    labels = np.asarray(target)
-    if labels.ndim != 1 or labels.shape[0] != n_samples:
-        raise ValueError(f"`y` must be integer labels of shape ({n_samples},) for cross-entropy; got shape {labels.shape}.")
-    if labels.size and not np.issubdtype(labels.dtype, np.integer):
-        if not np.all(np.isfinite(labels)) or not np.all(labels == np.round(labels)):
-            raise ValueError("`y` must hold integer class labels for cross-entropy; got non-integer values.")
-        labels = labels.astype(np.int64)
-    if labels.size and (labels.min() < 0 or labels.max() >= n_out):
-        raise ValueError(
-            f"`y` labels must be in [0, {n_out - 1}] for a network with {n_out} outputs; got values from {labels.min()} to {labels.max()}."
-        )
-    return labels.astype(np.int64, copy=False)
+def _check_target(name: str, target: Any, n_samples: int, n_out: int, loss: str) -> np.ndarray:
+    if _check_loss(loss) == "cross_entropy":
+        return check_labels(name, target, n_samples=n_samples, n_classes=n_out)
+    y = as_array(name, target, ndim=2, shape_hint=f"({n_samples}, {n_out})", dtype=None)
+    if y.shape != (n_samples, n_out):
+        raise ValueError(f"`{name}` must have shape ({n_samples}, {n_out}) for the mse loss; got shape {y.shape}.")
+    return y
 
 
-def forward(x: np.ndarray, params: Params, *, activation: str = "relu") -> tuple[np.ndarray, MLPCache]:
+def forward(x: ArrayLike, params: Params, *, activation: str = "relu") -> tuple[np.ndarray, MLPCache]:
     """Run a batch through the network.
 
     Parameters
@@ -255,7 +268,7 @@ def forward(x: np.ndarray, params: Params, *, activation: str = "relu") -> tuple
     x : ndarray of shape (n_samples, n_0)
         Inputs, one per row.
     params : dict of str to ndarray
-        ``W1, b1, ..., WL, bL`` as from `init_mlp`.
+        ``W1, b1, ..., WL, bL`` as from `init_params`.
     activation : str, default "relu"
         Hidden activation.
 
@@ -265,13 +278,20 @@ def forward(x: np.ndarray, params: Params, *, activation: str = "relu") -> tuple
         The linear output $Z^{(L)}$ (logits for cross-entropy).
     cache : MLPCache
         For `backward`.
+
+    Examples
+    --------
+    >>> params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([0.0, 0.5]),
+    ...           "W2": np.array([[2.0], [1.0]]), "b2": np.array([0.1])}
+    >>> forward(np.array([[1.0]]), params)[0]  # relu([1, -0.5]) = [1, 0]; 1*2 + 0*1 + 0.1
+    array([[2.1]])
     """
     Ws, bs = _layers(params)
     cache = _forward(_check_inputs(x, Ws), Ws, bs, get_activation(activation).name)
     return cache.output, cache
 
 
-def loss_value(output: np.ndarray, y: np.ndarray, *, loss: str) -> float:
+def loss_value(output: ArrayLike, y: ArrayLike, *, loss: str) -> float:
     """The loss of a network output.
 
     Parameters
@@ -279,18 +299,26 @@ def loss_value(output: np.ndarray, y: np.ndarray, *, loss: str) -> float:
     output : ndarray of shape (n_samples, n_outputs)
         The network's linear output (logits for cross-entropy).
     y : ndarray
-        Targets (n_samples, n_outputs) for ``"mse"``, labels (n_samples,) for ``"cross_entropy"``.
+        Targets (n_samples, n_outputs) for ``"mse"``, integer labels
+        (n_samples,) for ``"cross_entropy"``.
     loss : {"mse", "cross_entropy"}
 
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> round(loss_value(np.array([[0.0, np.log(3.0)]]), np.array([1]), loss="cross_entropy"), 6)  # -ln(3/4)
+    0.287682
     """
-    output = as_array("output", output, ndim=2, shape_hint="(n_samples, n_outputs)")
-    return _loss_and_output_grad(output, _check_target(y, *output.shape, loss), loss)[0]
+    _check_loss(loss)
+    output = as_array("output", output, ndim=2, shape_hint="(n_samples, n_outputs)", dtype=None)
+    n_samples, n_out = output.shape
+    return _loss_and_output_grad(output, _check_target("y", y, n_samples, n_out, loss), loss)[0]
 
 
-def backward(y: np.ndarray, cache: MLPCache, params: Params, *, loss: str) -> Params:
+def backward(y: ArrayLike, cache: MLPCache, params: Params, *, loss: str) -> Params:
     """Exact gradient of the loss with respect to every parameter.
 
     Parameters
@@ -312,7 +340,14 @@ def backward(y: np.ndarray, cache: MLPCache, params: Params, *, loss: str) -> Pa
     Ws, _ = _layers(params)
     if not isinstance(cache, MLPCache):
         raise TypeError(f"`cache` must be the MLPCache returned by forward; got {type(cache).__name__}.")
-    target = _check_target(y, *cache.output.shape, loss)
+    if cache.output.shape[1] != Ws[-1].shape[1] or len(cache.inputs) != len(Ws):
+        raise ValueError(
+            f"`cache` must come from forward with a network of {len(Ws)} layers and {Ws[-1].shape[1]} outputs "
+            f"like `params`; got {len(cache.inputs)} layers and {cache.output.shape[1]} outputs."
+        )
+    _check_loss(loss)
+    n_samples, n_out = cache.output.shape
+    target = _check_target("y", y, n_samples, n_out, loss)
     _, d_out = _loss_and_output_grad(cache.output, target, loss)
     gWs, gbs = _backward(d_out, cache, Ws)
     return _as_dict(gWs, gbs)
@@ -320,13 +355,25 @@ def backward(y: np.ndarray, cache: MLPCache, params: Params, *, loss: str) -> Pa
 
 def _as_dict(Ws: list[np.ndarray], bs: list[np.ndarray]) -> Params:
     out: Params = {}
-    for l, (W, b) in enumerate(zip(Ws, bs), start=1):
-        out[f"W{l}"], out[f"b{l}"] = W, b
+    for i, (W, b) in enumerate(zip(Ws, bs, strict=True), start=1):
+        out[f"W{i}"], out[f"b{i}"] = W, b
     return out
 
 
+def _loss_and_grads(x: np.ndarray, y: np.ndarray, params: Params, activation: str, loss: str) -> tuple[float, Params]:
+    n_layers = len(params) // 2  # params were checked by the caller
+    Ws = [params[f"W{i}"] for i in range(1, n_layers + 1)]
+    bs = [params[f"b{i}"] for i in range(1, n_layers + 1)]
+    cache = _forward(x, Ws, bs, activation)
+    value, d_out = _loss_and_output_grad(cache.output, y, loss)
+    if not math.isfinite(value):
+        return value, params
+    gWs, gbs = _backward(d_out, cache, Ws)
+    return value, _as_dict(gWs, gbs)
+
+
 def loss_and_gradients(
-    x: np.ndarray, y: np.ndarray, params: Params, *, loss: str, activation: str = "relu"
+    x: ArrayLike, y: ArrayLike, params: Params, *, loss: str, activation: str = "relu"
 ) -> tuple[float, Params]:
     """Loss on a batch and its gradient; ``forward`` followed by ``backward``.
 
@@ -345,14 +392,13 @@ def loss_and_gradients(
     grads : dict of str to ndarray
     """
     Ws, bs = _layers(params)
+    _check_loss(loss)
     x = _check_inputs(x, Ws)
-    cache = _forward(x, Ws, bs, get_activation(activation).name)
-    value, d_out = _loss_and_output_grad(cache.output, _check_target(y, *cache.output.shape, loss), loss)
-    gWs, gbs = _backward(d_out, cache, Ws)
-    return value, _as_dict(gWs, gbs)
+    target = _check_target("y", y, x.shape[0], Ws[-1].shape[1], loss)
+    return _loss_and_grads(x, target, _as_dict(Ws, bs), get_activation(activation).name, loss)
 
 
-def predict_proba(x: np.ndarray, params: Params, *, activation: str = "relu") -> np.ndarray:
+def predict_proba(x: ArrayLike, params: Params, *, activation: str = "relu") -> np.ndarray:
     """Softmax class probabilities, shape (n_samples, n_classes).
 
     Parameters
@@ -363,12 +409,17 @@ def predict_proba(x: np.ndarray, params: Params, *, activation: str = "relu") ->
         The network.
     activation : str, default "relu"
         Hidden activation.
+
+    Examples
+    --------
+    >>> predict_proba(np.array([[0.0, np.log(3.0)]]), {"W1": np.eye(2), "b1": np.zeros(2)})  # 1 : 3
+    array([[0.25, 0.75]])
     """
     output, _ = forward(x, params, activation=activation)
-    return np.exp(_log_softmax(output))
+    return softmax(output, axis=1)
 
 
-def predict(x: np.ndarray, params: Params, *, activation: str = "relu") -> np.ndarray:
+def predict(x: ArrayLike, params: Params, *, activation: str = "relu") -> np.ndarray:
     """The most probable class of every sample, shape (n_samples,).
 
     Parameters
@@ -379,12 +430,18 @@ def predict(x: np.ndarray, params: Params, *, activation: str = "relu") -> np.nd
         The network.
     activation : str, default "relu"
         Hidden activation.
+
+    Examples
+    --------
+    >>> predict(np.array([[1.0, 0.0], [0.0, 1.0]]), {"W1": np.eye(2), "b1": np.array([0.0, 0.5])})
+    array([0, 1])
     """
     output, _ = forward(x, params, activation=activation)
-    return np.argmax(output, axis=1)
+    classes: np.ndarray = np.argmax(output, axis=1)
+    return classes
 
 
-def accuracy(x: np.ndarray, labels: np.ndarray, params: Params, *, activation: str = "relu") -> float:
+def accuracy(x: ArrayLike, labels: ArrayLike, params: Params, *, activation: str = "relu") -> float:
     """Fraction of samples whose predicted class equals `labels`.
 
     Parameters
@@ -410,7 +467,8 @@ def accuracy(x: np.ndarray, labels: np.ndarray, params: Params, *, activation: s
     0.6666666666666666
     """
     Ws, _ = _layers(params)
-    labels = _check_target(labels, np.shape(x)[0], Ws[-1].shape[1], "cross_entropy")
+    x = _check_inputs(x, Ws)
+    labels = check_labels("labels", labels, n_samples=x.shape[0], n_classes=Ws[-1].shape[1])
     return float(np.mean(predict(x, params, activation=activation) == labels))
 
 
@@ -423,7 +481,9 @@ class MLPTrainResult:
     params : dict of str to ndarray
         The trained parameters.
     losses : ndarray of shape (epochs,)
-        Mean training loss over the mini-batches of each epoch.
+        ``losses[k]``: the mean training loss of epoch ``k`` over its
+        samples (the mini-batch losses weighted by batch size), each
+        mini-batch's loss taken at its forward pass, before its update.
     """
 
     params: Params
@@ -431,50 +491,33 @@ class MLPTrainResult:
 
 
 # --8<-- [start:sgd]
-def _sgd_epochs(x, y, Ws, bs, *, activation, loss, learning_rate, epochs, batch_size, momentum, weight_decay, gen):  # type: ignore[no-untyped-def]
+def _sgd_epochs(x: np.ndarray, y: np.ndarray, params: Params, *, activation: str, loss: str, learning_rate: float,
+                epochs: int, batch_size: int, momentum: float, weight_decay: float,
+                gen: np.random.Generator) -> tuple[Params, np.ndarray]:
     n = x.shape[0]
-    vWs = [np.zeros_like(W) for W in Ws]
-    vbs = [np.zeros_like(b) for b in bs]
+    velocity = momentum_init(params)
+    guard = DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate)
     losses = np.empty(epochs)
     for epoch in range(epochs):
         order = gen.permutation(n)
         total = 0.0
         for start in range(0, n, batch_size):
             batch = order[start : start + batch_size]
-            xb, yb = x[batch], y[batch]  # gather one batch: small, cache-friendly copies
-            cache = _forward(xb, Ws, bs, activation)
-            value, d_out = _loss_and_output_grad(cache.output, yb, loss)
-            d_out *= learning_rate  # backprop is linear in d_out: every gradient comes out times eta
-            steps_W, steps_b = _backward(d_out, cache, Ws)
-            for l in range(len(Ws)):
-                if weight_decay:
-                    steps_W[l] += (learning_rate * weight_decay) * Ws[l]  # L2 on the weights, not the biases
-                if momentum:
-                    vWs[l] *= momentum
-                    vWs[l] -= steps_W[l]
-                    vbs[l] *= momentum
-                    vbs[l] -= steps_b[l]
-                    Ws[l] += vWs[l]
-                    bs[l] += vbs[l]
-                else:
-                    Ws[l] -= steps_W[l]
-                    bs[l] -= steps_b[l]
-            total += value * xb.shape[0]
+            value, grads = _loss_and_grads(x[batch], y[batch], params, activation, loss)
+            guard.check(value, epoch=epoch + 1)  # NaN, inf or 1000x the first batch's loss: stop
+            params, velocity = sgd_step(params, grads, velocity, learning_rate=learning_rate,
+                                        momentum=momentum, weight_decay=weight_decay)
+            total += value * batch.size
         losses[epoch] = total / n
-        if not np.isfinite(losses[epoch]):
-            raise TrainingDivergedError(
-                f"The training loss became {losses[epoch]} in epoch {epoch + 1} with "
-                f"learning_rate={learning_rate}; SGD diverged. Try a smaller learning rate."
-            )
-    return losses
+    return params, losses
 # --8<-- [end:sgd]
 
 
 def train_sgd(
-    x: np.ndarray,
-    y: np.ndarray,
+    x: ArrayLike,
+    y: ArrayLike,
     *,
-    layer_sizes: Any = None,
+    layer_sizes: Sequence[int] | None = None,
     params: Params | None = None,
     loss: str = "cross_entropy",
     activation: str = "relu",
@@ -483,13 +526,14 @@ def train_sgd(
     batch_size: int = 32,
     momentum: float = 0.0,
     weight_decay: float = 0.0,
-    dtype: Any = None,
-    rng: Any = None,
+    dtype: DTypeLike | None = None,
+    rng: Seed = None,
 ) -> MLPTrainResult:
     r"""Mini-batch stochastic gradient descent with optional momentum and weight decay.
 
     Each epoch shuffles the samples and visits them in batches of
-    `batch_size` (the last batch may be smaller). With momentum $\mu$:
+    `batch_size` (the last batch may be smaller); every batch makes one
+    `nnmem.optim.sgd_step`. With momentum $\mu$:
     $v \leftarrow \mu v - \eta(\nabla L + \lambda W)$, $W \leftarrow W + v$
     (weight decay $\lambda$ applies to weights, not biases).
 
@@ -501,7 +545,7 @@ def train_sgd(
         Targets (n_samples, n_L) for ``"mse"`` or integer labels (n_samples,)
         for ``"cross_entropy"``.
     layer_sizes : sequence of int, optional
-        Build a new network (needs `rng`); give either this or `params`.
+        Build a new network (drawn from `rng`); give either this or `params`.
     params : dict of str to ndarray, optional
         Start from these parameters (they are copied, not modified).
     loss : {"cross_entropy", "mse"}, default "cross_entropy"
@@ -516,7 +560,8 @@ def train_sgd(
     weight_decay : float, default 0.0
         $\lambda \ge 0$.
     dtype : float32 or float64, optional
-        Arithmetic precision; defaults to the dtype of `params`, or float64.
+        Arithmetic precision; defaults to the dtype of `params`, or with
+        `layer_sizes` to float32 for float32 `x` and float64 otherwise.
     rng : None, int or numpy.random.Generator
         Initialisation (with `layer_sizes`) and the order of the samples.
 
@@ -529,39 +574,50 @@ def train_sgd(
     ValueError, TypeError
         For bad shapes, labels out of range, non-finite data or bad settings.
     TrainingDivergedError
-        If the loss becomes NaN or infinite.
+        If a mini-batch loss is NaN, infinite or more than 1000 times the
+        first mini-batch's loss (the message names `learning_rate`).
+
+    Examples
+    --------
+    >>> x, labels = np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([1, 0])
+    >>> res = train_sgd(x, labels, layer_sizes=[2, 2], learning_rate=0.5, epochs=20, rng=0)
+    >>> predict(x, res.params), bool(res.losses[-1] < res.losses[0])
+    (array([1, 0]), True)
     """
     gen = make_rng(rng)
     if (layer_sizes is None) == (params is None):
-        raise ValueError("Give exactly one of `layer_sizes` (a new network) and `params` (a starting point).")
+        raise ValueError(
+            "Give exactly one of `layer_sizes` (a new network) and `params` (a starting point); "
+            f"got {'both' if params is not None else 'neither'}."
+        )
+    _check_loss(loss)
+    act = get_activation(activation).name
     if params is None:
-        params = init_mlp(layer_sizes, activation=activation, rng=gen, dtype=dtype or np.float64)
+        x_dtype = as_array("x", x, ndim=2, shape_hint="(n_samples, n_features)", dtype=None).dtype
+        params = init_params(layer_sizes, activation=act, rng=gen, dtype=x_dtype if dtype is None else dtype)  # type: ignore[arg-type]
     Ws, bs = _layers(params)
-    dt = _check_dtype(dtype or Ws[0].dtype)
-    Ws = [W.astype(dt, copy=True) for W in Ws]
-    bs = [b.astype(dt, copy=True) for b in bs]
-    x = _check_inputs(x, Ws)
-    target = _check_target(y, x.shape[0], Ws[-1].shape[1], loss)
-    check_same_n_samples("x", x, "y", target)
+    dt = _check_dtype(Ws[0].dtype if dtype is None else dtype)
+    start = {k: v.astype(dt) for k, v in _as_dict(Ws, bs).items()}  # a copy: the caller's params stay as they are
+    x = _check_inputs(x, Ws).astype(dt, copy=False)
+    target = _check_target("y", y, x.shape[0], Ws[-1].shape[1], loss)
     if loss == "mse":
         target = target.astype(dt, copy=False)
     learning_rate = check_positive_float("learning_rate", learning_rate)
     momentum = check_nonnegative_float("momentum", momentum)
     if momentum >= 1:
         raise ValueError(f"`momentum` must be in [0, 1); got {momentum}.")
-    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below, not warned about
-        losses = _sgd_epochs(
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by the guard, not warned about
+        trained, losses = _sgd_epochs(
             x,
             target,
-            Ws,
-            bs,
-            activation=get_activation(activation).name,
+            start,
+            activation=act,
             loss=loss,
-            learning_rate=dt.type(learning_rate),
+            learning_rate=learning_rate,
             epochs=check_positive_int("epochs", epochs),
             batch_size=check_positive_int("batch_size", batch_size),
-            momentum=dt.type(momentum),
-            weight_decay=dt.type(check_nonnegative_float("weight_decay", weight_decay)),
+            momentum=momentum,
+            weight_decay=check_nonnegative_float("weight_decay", weight_decay),
             gen=gen,
         )
-    return MLPTrainResult(params=_as_dict(Ws, bs), losses=losses)
+    return MLPTrainResult(params=trained, losses=losses)

@@ -50,7 +50,7 @@ def train_epoch_by_epoch(split: Split, *, seed: int = 0, epochs: int = 30) -> di
     as train_sgd(..., rng=seed) does in a single call: same final network.
     """
     gen = np.random.default_rng(seed)
-    params = mlp.init_mlp(SETTINGS["layer_sizes"], activation="relu", rng=gen)
+    params = mlp.init_params(SETTINGS["layer_sizes"], activation="relu", rng=gen)
     out: dict[str, list] = {"train_loss": [], "test_loss": [], "test_accuracy": []}
     for _ in range(epochs):
         result = mlp.train_sgd(split.x_train, split.labels_train, params=params,

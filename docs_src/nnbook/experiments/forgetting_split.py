@@ -16,7 +16,7 @@ import numpy as np
 from nnmem.continual import split_digits, train_sequence
 
 #: Network and SGD settings shared by every run of the chapter.
-SETTINGS = {"layer_sizes": [64, 100, 10], "epochs_per_task": 10, "learning_rate": 0.1, "batch_size": 32}
+SETTINGS = {"layer_sizes": [64, 100, 10], "epochs": 10, "learning_rate": 0.1, "batch_size": 32}
 #: Replay buffer capacity (examples) and EWC strength used unless a sweep says otherwise.
 REPLAY_SIZE = 100
 EWC_LAMBDA = 50.0

@@ -118,7 +118,10 @@ def as_array(
     ValueError
         For the wrong number of dimensions, an empty array or NaN/infinity.
     """
-    raw = _numeric(name, value, f"an array of numbers with shape {shape_hint}")
+    if type(value) is np.ndarray and value.dtype.kind == "f":  # fast path for the common case
+        raw = value
+    else:
+        raw = _numeric(name, value, f"an array of numbers with shape {shape_hint}")
     if dtype is None:
         dtype = np.float32 if raw.dtype == np.float32 else np.float64
     array = raw.astype(dtype, copy=False)
@@ -135,7 +138,7 @@ def as_array(
 
 def check_finite(name: str, array: np.ndarray) -> None:
     """Raise ``ValueError`` if `array` holds NaN or infinity."""
-    if array.dtype.kind in "biu" or math.isfinite(np.sum(array)):  # a finite sum has no NaN or inf terms
+    if array.dtype.kind in "biu" or math.isfinite(np.add.reduce(array, axis=None)):  # a finite sum: no NaN/inf
         return
     finite = np.isfinite(array)
     if not finite.all():
@@ -227,7 +230,7 @@ def check_labels(
         fractional = raw != np.round(raw)
         if fractional.any():
             raise ValueError(f"`{name}` must hold whole-number class labels; got {raw[fractional][0].item()!r}.")
-    out = raw.astype(np.int64)
+    out = raw.astype(np.int64, copy=False)
     low, high = int(out.min()), int(out.max())
     if n_classes is not None and (low < 0 or high >= n_classes):
         raise ValueError(f"`{name}` must be class labels in [0, {n_classes - 1}]; got values from {low} to {high}.")
@@ -245,9 +248,15 @@ def check_positive_int(name: str, value: Any) -> int:
     return int(value)
 
 
+def _is_real(value: Any) -> bool:
+    if type(value) is float or type(value) is int:  # fast path: no abstract-base-class check
+        return True
+    return not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Real)
+
+
 def check_real(name: str, value: Any) -> float:
     """Return `value` as a ``float`` if it is a finite real number (any sign; numpy scalars too), else raise."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    if not _is_real(value):
         raise TypeError(f"`{name}` must be a real number; got {_describe(value)}.")
     if not math.isfinite(value):
         raise ValueError(f"`{name}` must be a finite number; got {value}.")
@@ -256,7 +265,7 @@ def check_real(name: str, value: Any) -> float:
 
 def check_positive_float(name: str, value: Any) -> float:
     """Return `value` as a ``float`` if it is a finite number > 0, else raise."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    if not _is_real(value):
         raise TypeError(f"`{name}` must be a positive number; got {_describe(value)}.")
     number = float(value)
     if not (math.isfinite(number) and number > 0):

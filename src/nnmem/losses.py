@@ -181,6 +181,10 @@ def log_softmax(z: ArrayLike, *, axis: int = -1) -> np.ndarray:
     return log_p
 
 
+# --8<-- [end:softmax]
+
+
+# --8<-- [start:cross_entropy]
 def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> tuple[float, np.ndarray]:
     r"""Softmax cross-entropy averaged over samples, and its gradient with respect to the logits.
 
@@ -220,9 +224,9 @@ def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> tuple[float, 
     shifted = logits - logits.max(axis=1, keepdims=True)  # log-sum-exp trick: exponents <= 0
     p = np.exp(shifted)
     total = p.sum(axis=1, keepdims=True)
-    loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, labels]))  # mean of -log softmax(true class)
+    loss = float((np.log(total[:, 0]) - shifted[rows, labels]).sum()) / n  # mean of -log softmax(true class)
     p /= total  # softmax probabilities
     p[rows, labels] -= 1  # softmax - onehot: the fused gradient
     p /= n
     return loss, p
-# --8<-- [end:softmax]
+# --8<-- [end:cross_entropy]

@@ -32,8 +32,9 @@ import os
 import platform
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
@@ -68,33 +69,62 @@ def synthetic_mnist(n_train: int = 60_000, n_test: int = 10_000, seed: int = 0) 
     return {"x_train": x[:n_train], "y_train": labels[:n_train], "x_test": x[n_train:], "y_test": labels[n_train:]}
 
 
-def run_nnmem(data: dict[str, Any], sizes: list[int], *, lr: float, epochs: int, batch: int, dtype: Any) -> Callable[[], float]:
+def run_nnmem(
+    data: dict[str, Any], sizes: list[int], *, lr: float, epochs: int, batch: int, dtype: Any
+) -> Callable[[], float]:
     def go() -> float:
-        res = mlp.train_sgd(data["x_train"], data["y_train"], layer_sizes=sizes, learning_rate=lr, epochs=epochs,
-                            batch_size=batch, dtype=dtype, rng=0)
+        res = mlp.train_sgd(
+            data["x_train"],
+            data["y_train"],
+            layer_sizes=sizes,
+            learning_rate=lr,
+            epochs=epochs,
+            batch_size=batch,
+            dtype=dtype,
+            rng=0,
+        )
         return mlp.accuracy(data["x_test"], data["y_test"], res.params)
+
     return go
 
 
-def run_sklearn(data: dict[str, Any], sizes: list[int], *, lr: float, epochs: int, batch: int, dtype: Any) -> Callable[[], float]:
+def run_sklearn(
+    data: dict[str, Any], sizes: list[int], *, lr: float, epochs: int, batch: int, dtype: Any
+) -> Callable[[], float]:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
     x_train, x_test = data["x_train"].astype(dtype), data["x_test"].astype(dtype)
 
     def go() -> float:
-        clf = MLPClassifier(hidden_layer_sizes=tuple(sizes[1:-1]), activation="relu", solver="sgd",
-                            learning_rate="constant", learning_rate_init=lr, momentum=0.0, nesterovs_momentum=False,
-                            batch_size=batch, max_iter=epochs, alpha=0.0, tol=0.0, n_iter_no_change=10**9,
-                            early_stopping=False, shuffle=True, random_state=0)
+        clf = MLPClassifier(
+            hidden_layer_sizes=tuple(sizes[1:-1]),
+            activation="relu",
+            solver="sgd",
+            learning_rate="constant",
+            learning_rate_init=lr,
+            momentum=0.0,
+            nesterovs_momentum=False,
+            batch_size=batch,
+            max_iter=epochs,
+            alpha=0.0,
+            tol=0.0,
+            n_iter_no_change=10**9,
+            early_stopping=False,
+            shuffle=True,
+            random_state=0,
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             clf.fit(x_train, data["y_train"])
         return float(clf.score(x_test, data["y_test"]))
+
     return go
 
 
-def run_torch(data: dict[str, Any], sizes: list[int], *, lr: float, epochs: int, batch: int, dtype: Any) -> Callable[[], float] | None:
+def run_torch(
+    data: dict[str, Any], sizes: list[int], *, lr: float, epochs: int, batch: int, dtype: Any
+) -> Callable[[], float] | None:
     try:
         import torch
     except ImportError:
@@ -122,11 +152,12 @@ def run_torch(data: dict[str, Any], sizes: list[int], *, lr: float, epochs: int,
             xs, ys = x_train[order], y_train[order]
             for start in range(0, n, batch):
                 opt.zero_grad(set_to_none=True)
-                loss = loss_fn(model(xs[start:start + batch]), ys[start:start + batch])
+                loss = loss_fn(model(xs[start : start + batch]), ys[start : start + batch])
                 loss.backward()
                 opt.step()
         with torch.no_grad():
             return float((model(x_test).argmax(dim=1) == y_test).double().mean())
+
     return go
 
 
@@ -160,7 +191,11 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    blas = [f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture')})" for i in threadpool_info() if i.get("user_api") == "blas"]
+    blas = [
+        f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture')})"
+        for i in threadpool_info()
+        if i.get("user_api") == "blas"
+    ]
     versions = {"python": platform.python_version(), "numpy": np.__version__, "nnmem": nnmem.__version__}
     try:
         import sklearn
@@ -185,7 +220,9 @@ WORKLOADS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats and a smaller synthetic set (for a smoke test)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repeats and a smaller synthetic set (for a smoke test)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only; do not update bench/results/mlp.json")
     args = parser.parse_args()
     import torch_threads  # noqa: F401  (sets torch to one thread if torch is installed)
@@ -211,23 +248,39 @@ def main() -> None:
                 for label, fn in contenders.items():
                     seconds, accuracy[label] = best_time(fn, 1)
                     best[label] = min(best[label], seconds)
-            rows = {label: {"seconds_per_epoch": best[label] / w["epochs"], "test_accuracy": accuracy[label]} for label in contenders}
+            rows = {
+                label: {"seconds_per_epoch": best[label] / w["epochs"], "test_accuracy": accuracy[label]}
+                for label in contenders
+            }
             base = rows["nnmem"]["seconds_per_epoch"]
             for row in rows.values():
                 row["time_vs_nnmem"] = row["seconds_per_epoch"] / base
-            entry: dict[str, Any] = {"settings": {k: v for k, v in w.items() if k != "repeats"},
-                                     "n_train": int(len(data["y_train"])), "repeats": repeats, "results": rows}
+            entry: dict[str, Any] = {
+                "settings": {k: v for k, v in w.items() if k != "repeats"},
+                "n_train": int(len(data["y_train"])),
+                "repeats": repeats,
+                "results": rows,
+            }
             if name == "mnist":
                 gemm = gemm_limit_per_epoch(len(data["y_train"]), w["sizes"], w["batch"], repeats)
                 entry["gemm_seconds_per_epoch"] = gemm
                 entry["nnmem_fraction_of_gemm_limit"] = gemm / base
             report["workloads"][name] = entry
-            print(f"\n{name}: {w['sizes']}, batch {w['batch']}, {w['dtype']}, {entry['n_train']} training samples, best of {repeats}")
+            print(
+                f"\n{name}: {w['sizes']}, batch {w['batch']}, {w['dtype']}, "
+                f"{entry['n_train']} training samples, best of {repeats}"
+            )
             print(f"  {'':14s} {'ms/epoch':>10s} {'vs nnmem':>9s} {'test acc':>9s}")
             for label, row in rows.items():
-                print(f"  {label:14s} {1e3 * row['seconds_per_epoch']:10.2f} {row['time_vs_nnmem']:9.2f} {row['test_accuracy']:9.4f}")
+                print(
+                    f"  {label:14s} {1e3 * row['seconds_per_epoch']:10.2f} "
+                    f"{row['time_vs_nnmem']:9.2f} {row['test_accuracy']:9.4f}"
+                )
             if name == "mnist":
-                print(f"  matrix products alone: {1e3 * gemm:.2f} ms/epoch -> nnmem reaches {entry['nnmem_fraction_of_gemm_limit']:.0%} of that limit")
+                print(
+                    f"  matrix products alone: {1e3 * gemm:.2f} ms/epoch -> nnmem reaches "
+                    f"{entry['nnmem_fraction_of_gemm_limit']:.0%} of that limit"
+                )
     if not args.no_write and not args.quick:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -54,7 +54,10 @@ def test_table_entries_are_named_after_their_key() -> None:
 
 
 def test_unknown_activation_is_named_in_the_error() -> None:
-    with pytest.raises(ValueError, match=r"`activation` must be one of 'identity', 'relu', 'sigmoid', 'tanh'; got 'softplus'"):
+    with pytest.raises(
+        ValueError,
+        match=r"`activation` must be one of 'identity', 'relu', 'sigmoid', 'tanh'; got 'softplus'",
+    ):
         get_activation("softplus")
 
 

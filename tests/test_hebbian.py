@@ -98,7 +98,8 @@ def test_oja_divergence_names_the_learning_rate_and_does_not_advise_oja() -> Non
     """
     with pytest.raises(
         TrainingDivergedError,
-        match=rf"^Training diverged: the loss reached 2\.08e\+08, more than {DIVERGENCE_FACTOR:g} times its starting value 56\.2 "
+        match=rf"^Training diverged: the loss reached 2\.08e\+08, more than {DIVERGENCE_FACTOR:g} times its starting "
+        r"value 56\.2 "
         r"in epoch 1\. The setting responsible is `learning_rate` = 1: try a smaller learning_rate\.$",
     ):
         learn(np.array([[10.0, 0.0]]), rule="oja", learning_rate=1.0, epochs=3, w0=np.array([0.5, 0.0]), rng=0)

@@ -104,7 +104,8 @@ def test_loss_is_the_mean_softmax_cross_entropy_by_hand():
 
 def test_forget_bias_orthogonality_and_shapes():
     p = init_params(5, 6, 2, cell="lstm", rng=0)
-    assert {k: v.shape for k, v in p.items()} == {"W_x": (5, 24), "W_h": (6, 24), "b": (24,), "W_hy": (6, 2), "b_y": (2,)}
+    shapes = {"W_x": (5, 24), "W_h": (6, 24), "b": (24,), "W_hy": (6, 2), "b_y": (2,)}
+    assert {k: v.shape for k, v in p.items()} == shapes
     assert np.array_equal(p["b"], np.r_[np.zeros(6), np.ones(6), np.zeros(12)])
     for k in range(4):
         block = p["W_h"][:, 6 * k : 6 * (k + 1)]
@@ -198,7 +199,8 @@ def test_divergence_without_clipping_is_reported_without_warnings():
         warnings.simplefilter("error")
         with pytest.raises(
             TrainingDivergedError,
-            match=rf"^Training diverged: the loss (became (inf|nan)|reached \S+, more than {DIVERGENCE_FACTOR:g} times its starting "
+            match=rf"^Training diverged: the loss (became (inf|nan)|reached \S+, more than {DIVERGENCE_FACTOR:g} times "
+            r"its starting "
             r"value \S+) in step [12]\. The setting responsible is `learning_rate` = 1e\+300: try a smaller "
             r"learning_rate, or clip gradients with max_norm\.$",
         ):
@@ -216,7 +218,8 @@ def test_divergence_under_clipping_names_the_learning_rate(cell):
         warnings.simplefilter("error")
         with pytest.raises(
             TrainingDivergedError,
-            match=rf"^Training diverged: the loss (became (inf|nan)|reached \S+, more than {DIVERGENCE_FACTOR:g} times its starting "
+            match=rf"^Training diverged: the loss (became (inf|nan)|reached \S+, more than {DIVERGENCE_FACTOR:g} times "
+            r"its starting "
             r"value \S+) in step \d+\. The setting responsible is `learning_rate` = 1e\+06: try a smaller "
             r"learning_rate\.$",
         ):
@@ -289,7 +292,7 @@ def test_one_sigmoid_in_the_package():
     import nnmem.activations
     import nnmem.recurrent
 
-    assert nnmem.recurrent.sigmoid is nnmem.activations.sigmoid
+    assert nnmem.recurrent.sigmoid is nnmem.activations.sigmoid.__wrapped__  # type: ignore[attr-defined]
     assert not hasattr(nnmem.recurrent, "_sigmoid")
 
 
@@ -306,32 +309,84 @@ Y_OK = np.array([0, 1, 0, 1])
         (lambda: init_params(2, 3, 2, forget_bias=np.inf), ValueError, "`forget_bias` must be a finite number"),
         (lambda: forward(X_OK, {"W": np.ones(2)}), ValueError, r"`params` must have the keys"),
         (lambda: forward(X_OK, [1, 2]), TypeError, "`params` must be a dict"),
-        (lambda: forward(X_OK, {**P_RNN, "W_hh": np.ones((3, 4))}), ValueError, r"`params\['W_hh'\]` must have shape \(3, 3\)"),
-        (lambda: forward(X_OK, {**P_RNN, "b_h": np.array([np.nan, 0, 0])}), ValueError, r"`params\['b_h'\]` must contain only finite numbers"),
+        (
+            lambda: forward(X_OK, {**P_RNN, "W_hh": np.ones((3, 4))}),
+            ValueError,
+            r"`params\['W_hh'\]` must have shape \(3, 3\)",
+        ),
+        (
+            lambda: forward(X_OK, {**P_RNN, "b_h": np.array([np.nan, 0, 0])}),
+            ValueError,
+            r"`params\['b_h'\]` must contain only finite numbers",
+        ),
         (lambda: forward(np.zeros((4, 5)), P_RNN), ValueError, r"`x` must have shape \(n_samples, T, 2\)"),
         (lambda: forward(np.zeros((4, 5, 3)), P_RNN), ValueError, "to match the input weights"),
         (lambda: forward(np.zeros((4, 0, 2)), P_RNN), ValueError, "at least one sample and one time step"),
         (lambda: forward(np.full((4, 5, 2), np.nan), P_RNN), ValueError, "`x` must contain only finite numbers"),
-        (lambda: loss_and_gradients(X_OK, np.array([0, 1, 2, 0]), P_RNN), ValueError, r"`labels` must be class labels in \[0, 1\]"),
+        (
+            lambda: loss_and_gradients(X_OK, np.array([0, 1, 2, 0]), P_RNN),
+            ValueError,
+            r"`labels` must be class labels in \[0, 1\]",
+        ),
         (lambda: loss_and_gradients(X_OK, np.array([0, 1]), P_RNN), ValueError, r"`labels` must have shape \(4,\)"),
         (lambda: loss_and_gradients(X_OK, np.array([0, 0.5, 1, 0]), P_RNN), ValueError, "whole-number class labels"),
-        (lambda: accuracy(X_OK, np.array([0, 1, 3, 0]), P_RNN), ValueError, r"`labels` must be class labels in \[0, 1\]"),
-        (lambda: clip_by_global_norm({"a": np.ones(2)}, 0.0), ValueError, "`max_norm` must be a finite positive number"),
+        (
+            lambda: accuracy(X_OK, np.array([0, 1, 3, 0]), P_RNN),
+            ValueError,
+            r"`labels` must be class labels in \[0, 1\]",
+        ),
+        (
+            lambda: clip_by_global_norm({"a": np.ones(2)}, 0.0),
+            ValueError,
+            "`max_norm` must be a finite positive number",
+        ),
         (lambda: clip_by_global_norm([np.ones(2)], 1.0), TypeError, "`grads` must be a dict"),
-        (lambda: clip_by_global_norm({"a": np.array([np.inf])}, 1.0), ValueError, r"`grads\['a'\]` must contain only finite numbers"),
-        (lambda: clip_by_global_norm({"a": np.array([1e200, 1e200])}, 1.0), ValueError, r"`grads` must have a finite global norm; got inf"),
+        (
+            lambda: clip_by_global_norm({"a": np.array([np.inf])}, 1.0),
+            ValueError,
+            r"`grads\['a'\]` must contain only finite numbers",
+        ),
+        (
+            lambda: clip_by_global_norm({"a": np.array([1e200, 1e200])}, 1.0),
+            ValueError,
+            r"`grads` must have a finite global norm; got inf",
+        ),
         (lambda: delayed_recall(10, delay=0), ValueError, "`delay` must be a positive integer"),
         (lambda: delayed_recall(0, delay=3), ValueError, "`n_samples` must be a positive integer"),
         (lambda: delayed_recall(10, delay=3, n_distractors=-1), ValueError, "`n_distractors` must be an integer >= 0"),
         (lambda: delayed_recall(10, delay=3, n_distractors=1.5), TypeError, "`n_distractors` must be an integer >= 0"),
-        (lambda: init_params(2, 3, 2, cell="rnn", forget_bias=2.0), ValueError, "`forget_bias` applies to the LSTM only"),
+        (
+            lambda: init_params(2, 3, 2, cell="rnn", forget_bias=2.0),
+            ValueError,
+            "`forget_bias` applies to the LSTM only",
+        ),
         (lambda: delayed_recall(10, delay=3, noise=-1.0), ValueError, "`noise` must be a finite number >= 0"),
         (lambda: train(X_OK, Y_OK, params=P_RNN, steps=0), ValueError, "`steps` must be a positive integer"),
-        (lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=5), ValueError, r"`batch_size` must be at most the number of samples \(4\)"),
-        (lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=2, optimizer="rmsprop"), ValueError, "`optimizer` must be"),
-        (lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=2, momentum=1.0), ValueError, r"`momentum` must be in \[0, 1\)"),
-        (lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=2, learning_rate=0.0), ValueError, "`learning_rate` must be"),
-        (lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=2, max_norm=-1.0), ValueError, "`max_norm` must be"),
+        (
+            lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=5),
+            ValueError,
+            r"`batch_size` must be at most the number of samples \(4\)",
+        ),
+        (
+            lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=2, optimizer="rmsprop"),
+            ValueError,
+            "`optimizer` must be",
+        ),
+        (
+            lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=2, momentum=1.0),
+            ValueError,
+            r"`momentum` must be in \[0, 1\)",
+        ),
+        (
+            lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=2, learning_rate=0.0),
+            ValueError,
+            "`learning_rate` must be",
+        ),
+        (
+            lambda: train(X_OK, Y_OK, params=P_RNN, steps=2, batch_size=2, max_norm=-1.0),
+            ValueError,
+            "`max_norm` must be",
+        ),
     ],
 )
 def test_errors(call, error, match):

@@ -158,7 +158,8 @@ def test_divergence_is_an_error_with_a_hint(xor: tuple[np.ndarray, np.ndarray]) 
     x, y = xor
     with pytest.raises(
         TrainingDivergedError,
-        match=rf"^Training diverged: the loss reached \S+, more than {DIVERGENCE_FACTOR:g} times its starting value \S+ "
+        match=rf"^Training diverged: the loss reached \S+, more than {DIVERGENCE_FACTOR:g} times its starting "
+        r"value \S+ "
         r"in epoch \d+\. "
         r"The setting responsible is `learning_rate` = 50: try a smaller learning_rate\.$",
     ):
@@ -199,7 +200,10 @@ def test_hidden_size_is_required_only_without_params(xor: tuple[np.ndarray, np.n
     p = init_params(2, 5, 1, rng=0)
     assert train(x, y, learning_rate=0.1, epochs=1, params=p).params["w_ih"].shape == (2, 5)
     assert train(x, y, hidden_size=5, learning_rate=0.1, epochs=1, params=p).params["w_ih"].shape == (2, 5)
-    with pytest.raises(ValueError, match=r"^`hidden_size` must match `params\['w_ih'\]`, which has 5 hidden units; got 4\.$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^`hidden_size` must match `params\['w_ih'\]`, which has 5 hidden units; got 4\.$",
+    ):
         train(x, y, hidden_size=4, learning_rate=0.1, epochs=1, params=p)
     with pytest.raises(TypeError, match=r"^`hidden_size` must be given \(a positive integer\) when `params` is not\.$"):
         train(x, y, learning_rate=0.1, epochs=1)
@@ -214,7 +218,8 @@ def test_hidden_size_is_required_only_without_params(xor: tuple[np.ndarray, np.n
         ({"learning_rate": float("nan")}, ValueError, r"`learning_rate` must be a finite positive number; got nan"),
         ({"epochs": 0}, ValueError, r"`epochs` must be a positive integer; got 0"),
         ({"activation": "swish"}, ValueError, r"`activation` must be one of .*; got 'swish'"),
-        ({"rng": "seed"}, TypeError, r"`rng` must be None, a non-negative int seed or a numpy.random.Generator; got 'seed'"),
+        ({"rng": "seed"}, TypeError,
+         r"`rng` must be None, a non-negative int seed or a numpy.random.Generator; got 'seed'"),
     ],
 )
 def test_train_rejects_bad_hyper_parameters(xor, kwargs, error, match) -> None:  # noqa: ANN001
@@ -232,12 +237,18 @@ def test_train_rejects_bad_data(xor: tuple[np.ndarray, np.ndarray]) -> None:
         train(x, y.ravel(), hidden_size=3, learning_rate=0.1, epochs=5)
     with pytest.raises(ValueError, match=r"`x` must contain only finite numbers; got 1 NaN or infinite value"):
         train(np.vstack([x[:3], [[np.nan, 0.0]]]), y, hidden_size=3, learning_rate=0.1, epochs=5)
-    with pytest.raises(TypeError, match=r"`x` must be an array of numbers with shape \(n_samples, input_size\); got 'abc'"):
+    with pytest.raises(
+        TypeError,
+        match=r"`x` must be an array of numbers with shape \(n_samples, input_size\); got 'abc'",
+    ):
         train("abc", y, hidden_size=3, learning_rate=0.1, epochs=5)  # type: ignore[arg-type]
 
 
 def test_forward_rejects_mismatched_shapes(hand_params: dict[str, np.ndarray]) -> None:
-    with pytest.raises(ValueError, match=r"`x` must have shape \(n_samples, 2\) to match `params\['w_ih'\]`; got \(4, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"`x` must have shape \(n_samples, 2\) to match `params\['w_ih'\]`; got \(4, 3\)",
+    ):
         forward_propagation(np.zeros((4, 3)), hand_params)
     bad = {**hand_params, "b_h": np.zeros(4)}
     with pytest.raises(ValueError, match=r"`params\['b_h'\]` must have shape \(3,\); got \(4,\)"):

@@ -24,6 +24,7 @@ array([0., 0., 1.])
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -54,16 +55,31 @@ def _as_z(z: ArrayLike) -> np.ndarray:
     return as_array("z", z, ndim=None, shape_hint="(any shape)", dtype=None, allow_empty=True)
 
 
+def _elementwise(maths: Callable[[np.ndarray], np.ndarray]) -> ArrayFunction:
+    """The public, checked version of an elementwise function; ``__wrapped__`` keeps the unchecked maths."""
+
+    @functools.wraps(maths)
+    def checked(z: ArrayLike) -> np.ndarray:
+        return maths(_as_z(z))
+
+    return checked
+
+
 @dataclass(frozen=True)
 class Activation:
     """An elementwise activation function and its derivative.
+
+    Calling the object checks its input like the module's functions do.
+    The attributes hold the unchecked maths, for code that has already
+    checked its arrays: a trainer whose weights blow up then gets its own
+    divergence error rather than a complaint about `z`.
 
     Attributes
     ----------
     name : str
         The name used to look it up, e.g. ``"relu"``.
     function : callable
-        $f(z)$, elementwise; returns an array of the same shape as `z`.
+        $f(z)$, elementwise on a float array; returns an array of the same shape.
     derivative : callable
         $f'(z)$, elementwise, evaluated at the pre-activation `z`.
     """
@@ -72,27 +88,33 @@ class Activation:
     function: ArrayFunction
     derivative: ArrayFunction
 
+    def __post_init__(self) -> None:
+        for field in ("function", "derivative"):
+            fn = getattr(self, field)
+            object.__setattr__(self, field, getattr(fn, "__wrapped__", fn))
+
     def __call__(self, z: ArrayLike) -> np.ndarray:
-        return self.function(z)
+        return self.function(_as_z(z))
 
 
 # --8<-- [start:relu]
-def relu(z: ArrayLike) -> np.ndarray:
+@_elementwise
+def relu(z: np.ndarray) -> np.ndarray:
     r"""Rectified linear unit, $\mathrm{relu}(z) = \max(0, z)$."""
-    z = _as_z(z)
-    out: np.ndarray = np.maximum(z, z.dtype.type(0))
+    out: np.ndarray = np.maximum(z, 0.0)
     return out
 
 
-def relu_derivative(z: ArrayLike) -> np.ndarray:
+@_elementwise
+def relu_derivative(z: np.ndarray) -> np.ndarray:
     r"""$\mathrm{relu}'(z) = 1$ if $z > 0$ else $0$ (we take $0$ at the kink $z = 0$)."""
-    z = _as_z(z)
     return (z > 0).astype(z.dtype)
 # --8<-- [end:relu]
 
 
 # --8<-- [start:sigmoid]
-def sigmoid(z: ArrayLike) -> np.ndarray:
+@_elementwise
+def sigmoid(z: np.ndarray) -> np.ndarray:
     r"""Logistic sigmoid $\sigma(z) = 1 / (1 + e^{-z})$.
 
     Parameters
@@ -106,13 +128,12 @@ def sigmoid(z: ArrayLike) -> np.ndarray:
         Values in $[0, 1]$. Computed as $\tfrac12(1 + \tanh(z/2))$, the same
         function, which never overflows for large $|z|$.
     """
-    z = _as_z(z)
-    half = z.dtype.type(0.5)
-    out: np.ndarray = half * (1 + np.tanh(half * z))
+    out: np.ndarray = 0.5 * (1 + np.tanh(0.5 * z))
     return out
 
 
-def sigmoid_derivative(z: ArrayLike) -> np.ndarray:
+@_elementwise
+def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
     r"""$\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$."""
     s = sigmoid(z)
     out: np.ndarray = s * (1 - s)
@@ -121,27 +142,31 @@ def sigmoid_derivative(z: ArrayLike) -> np.ndarray:
 
 
 # --8<-- [start:tanh]
-def tanh(z: ArrayLike) -> np.ndarray:
+@_elementwise
+def tanh(z: np.ndarray) -> np.ndarray:
     r"""Hyperbolic tangent, $\tanh(z) = (e^{z} - e^{-z}) / (e^{z} + e^{-z})$."""
-    out: np.ndarray = np.tanh(_as_z(z))
+    out: np.ndarray = np.tanh(z)
     return out
 
 
-def tanh_derivative(z: ArrayLike) -> np.ndarray:
+@_elementwise
+def tanh_derivative(z: np.ndarray) -> np.ndarray:
     r"""$\tanh'(z) = 1 - \tanh^2(z)$."""
-    out: np.ndarray = 1 - np.tanh(_as_z(z)) ** 2
+    out: np.ndarray = 1 - np.tanh(z) ** 2
     return out
 # --8<-- [end:tanh]
 
 
-def identity(z: ArrayLike) -> np.ndarray:
+@_elementwise
+def identity(z: np.ndarray) -> np.ndarray:
     """The identity $f(z) = z$, used for a linear output layer; returns a new array, never `z` itself."""
-    return _as_z(z).copy()
+    return z.copy()
 
 
-def identity_derivative(z: ArrayLike) -> np.ndarray:
+@_elementwise
+def identity_derivative(z: np.ndarray) -> np.ndarray:
     """$f'(z) = 1$."""
-    return np.ones_like(_as_z(z))
+    return np.ones_like(z)
 
 
 # --8<-- [start:table]

@@ -30,7 +30,10 @@ Params = dict[str, np.ndarray]
 
 def _check_loss(loss: Any) -> Callable[[Params], float]:
     if not callable(loss):
-        raise TypeError(f"`loss` must be a function of a parameter dict returning a float; got {loss!r}.")
+        raise TypeError(
+            "`loss` must be a function of a parameter dict returning a float; "
+            f"got {loss!r} of type {type(loss).__name__}."
+        )
     return loss  # type: ignore[no-any-return]
 
 
@@ -128,6 +131,10 @@ def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     b = as_array("b", b, ndim=None, shape_hint=f"{a.shape} like `a`", allow_empty=True)
     if a.shape != b.shape:
         raise ValueError(f"`a` and `b` must have the same shape; got {a.shape} and {b.shape}.")
+    if a.size == 0:
+        return 0.0
+    scale = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))), 1e-300)  # the ratio is scale-free:
+    a, b = a / scale, b / scale  # dividing first keeps the norms of huge gradients finite
     denominator = max(float(np.linalg.norm(a) + np.linalg.norm(b)), 1e-300)
     return float(np.linalg.norm(a - b) / denominator)
 

@@ -61,6 +61,14 @@ def _oja(w: np.ndarray, x: np.ndarray, eta: float) -> np.ndarray:
 # --8<-- [end:rules]
 
 
+def _finite_update(rule: Any, w: np.ndarray, x: np.ndarray, eta: float) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore"):
+        new: np.ndarray = rule(w, x, eta)
+    if not np.all(np.isfinite(new)):
+        raise ValueError("`w` and `x` are finite but the update overflowed the range of float64 numbers; rescale them.")
+    return new
+
+
 def hebb_update(w: ArrayLike, x: ArrayLike, *, learning_rate: float) -> np.ndarray:
     r"""Plain Hebb rule: $w + \eta\, y\, x$ with $y = w \cdot x$.
 
@@ -84,7 +92,7 @@ def hebb_update(w: ArrayLike, x: ArrayLike, *, learning_rate: float) -> np.ndarr
     array([1.4, 0.2])
     """
     w, x = _check_pair(w, x)
-    return _hebb(w, x, check_positive_float("learning_rate", learning_rate))
+    return _finite_update(_hebb, w, x, check_positive_float("learning_rate", learning_rate))
 
 
 def oja_update(w: ArrayLike, x: ArrayLike, *, learning_rate: float) -> np.ndarray:
@@ -110,7 +118,7 @@ def oja_update(w: ArrayLike, x: ArrayLike, *, learning_rate: float) -> np.ndarra
     array([1. , 0.2])
     """
     w, x = _check_pair(w, x)
-    return _oja(w, x, check_positive_float("learning_rate", learning_rate))
+    return _finite_update(_oja, w, x, check_positive_float("learning_rate", learning_rate))
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,9 @@ def learn(
     array([0.707, 0.707])
     """
     x = as_array("x", x, ndim=2, shape_hint="(n_samples, n_inputs)")
-    if not isinstance(rule, str) or rule not in _RULES:
+    if not isinstance(rule, str):
+        raise TypeError(f"`rule` must be one of {sorted(_RULES)}; got {rule!r} of type {type(rule).__name__}.")
+    if rule not in _RULES:
         raise ValueError(f"`rule` must be one of {sorted(_RULES)}; got {rule!r}.")
     update = _RULES[rule]
     learning_rate = check_positive_float("learning_rate", learning_rate)

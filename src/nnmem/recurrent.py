@@ -66,7 +66,7 @@ from nnmem._checks import (
     check_real,
     make_rng,
 )
-from nnmem.activations import sigmoid
+from nnmem.activations import get_activation
 from nnmem.losses import softmax_cross_entropy
 from nnmem.optim import adam_init, adam_step, momentum_init, sgd_step
 
@@ -87,6 +87,7 @@ __all__ = [
 ]
 
 Params = dict[str, np.ndarray]
+sigmoid = get_activation("sigmoid").function  # the package's one logistic function (unchecked: inputs are checked here)
 CELLS = ("rnn", "lstm")
 _KEYS = {"rnn": ("W_xh", "W_hh", "b_h", "W_hy", "b_y"), "lstm": ("W_x", "W_h", "b", "W_hy", "b_y")}
 
@@ -134,7 +135,9 @@ def init_params(
     n_in, n_hidden, n_out = (
         check_positive_int(k, v) for k, v in (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out))
     )
-    if not isinstance(cell, str) or cell not in CELLS:
+    if not isinstance(cell, str):
+        raise TypeError(f"`cell` must be one of {CELLS}; got {cell!r} of type {type(cell).__name__}.")
+    if cell not in CELLS:
         raise ValueError(f"`cell` must be one of {CELLS}; got {cell!r}.")
     forget_bias = check_real("forget_bias", forget_bias)
     if cell == "rnn" and forget_bias != 1.0:
@@ -322,7 +325,7 @@ def _check_x(x: ArrayLike, params: Params, cell: str) -> np.ndarray:
         raise ValueError(f"`x` must have shape (n_samples, T, {n_in}) to match the input weights; got {x.shape}.")
     if x.shape[0] == 0 or x.shape[1] == 0:
         raise ValueError(f"`x` must hold at least one sample and one time step; got shape {x.shape}.")
-    return np.ascontiguousarray(x.transpose(1, 0, 2))  # time-major: x[t] is one contiguous step
+    return x.transpose(1, 0, 2).copy()  # time-major: x[t] is one contiguous step (and never a view of x)
 
 
 def _check_labels(labels: ArrayLike, n_samples: int, n_out: int) -> np.ndarray:
@@ -362,14 +365,27 @@ def forward(x: ArrayLike, params: Params) -> tuple[np.ndarray, RecurrentCache]:
     """
     cell = cell_type(params)
     p = _working_params(params)
-    cache = _FORWARD[cell](_check_x(x, p, cell), p)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cache = _FORWARD[cell](_check_x(x, p, cell), p)
+    _check_no_overflow(cache.logits)
     return cache.logits, cache
 
 
+def _check_no_overflow(*arrays: np.ndarray) -> None:
+    if not all(np.all(np.isfinite(a)) for a in arrays):
+        raise ValueError(
+            "`x` and `params` are finite but the computation overflowed the range of floating point numbers; "
+            "rescale them."
+        )
+
+
 def _loss_grads_norms(xs: np.ndarray, labels: np.ndarray, p: Params, cell: str) -> tuple[float, Params, np.ndarray]:
-    cache = _FORWARD[cell](xs, p)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cache = _FORWARD[cell](xs, p)
+    _check_no_overflow(cache.logits)
     value, d_logits = softmax_cross_entropy(cache.logits, labels)
-    grads, dh_norms = _BACKWARD[cell](d_logits, cache, p)
+    with np.errstate(over="ignore", invalid="ignore"):
+        grads, dh_norms = _BACKWARD[cell](d_logits, cache, p)
     return value, {k: grads[k] for k in p}, dh_norms
 
 
@@ -401,6 +417,7 @@ def loss_and_gradients(x: ArrayLike, labels: ArrayLike, params: Params) -> tuple
     p = _working_params(params)
     xs = _check_x(x, p, cell)
     value, grads, _ = _loss_grads_norms(xs, _check_labels(labels, xs.shape[1], p["b_y"].shape[0]), p, cell)
+    _check_no_overflow(*grads.values())
     return value, grads
 
 
@@ -437,7 +454,9 @@ def hidden_gradient_norms(x: ArrayLike, labels: ArrayLike, params: Params) -> np
     cell = cell_type(params)
     p = _working_params(params)
     xs = _check_x(x, p, cell)
-    return _loss_grads_norms(xs, _check_labels(labels, xs.shape[1], p["b_y"].shape[0]), p, cell)[2]
+    norms = _loss_grads_norms(xs, _check_labels(labels, xs.shape[1], p["b_y"].shape[0]), p, cell)[2]
+    _check_no_overflow(norms)
+    return norms
 
 
 def predict(x: ArrayLike, params: Params) -> np.ndarray:
@@ -607,7 +626,7 @@ def train(
     if batch_size > n:
         raise ValueError(f"`batch_size` must be at most the number of samples ({n}); got {batch_size}.")
     learning_rate = check_positive_float("learning_rate", learning_rate)
-    if optimizer not in ("adam", "sgd"):
+    if not isinstance(optimizer, str) or optimizer not in ("adam", "sgd"):
         raise ValueError(f"`optimizer` must be 'adam' or 'sgd'; got {optimizer!r}.")
     momentum = check_nonnegative_float("momentum", momentum)
     if momentum >= 1.0:

@@ -179,6 +179,13 @@ def _check_params(params: Any) -> Params:
     return {"w_ih": w_ih, "b_h": b_h, "w_ho": w_ho, "b_o": b_o}
 
 
+def _check_no_overflow(*arrays: np.ndarray) -> None:
+    if not all(np.all(np.isfinite(a)) for a in arrays):
+        raise ValueError(
+            "`x` and `params` are finite but the computation overflowed the range of float64 numbers; rescale them."
+        )
+
+
 def _check_x(x: ArrayLike, params: Params) -> np.ndarray:
     input_size = params["w_ih"].shape[0]
     x = as_array("x", x, ndim=2, shape_hint=f"(n_samples, {input_size})")
@@ -191,7 +198,7 @@ def _check_x(x: ArrayLike, params: Params) -> np.ndarray:
 def _forward(x: np.ndarray, params: Params, activation: str) -> ForwardCache:
     f = get_activation(activation)
     z_h = x @ params["w_ih"] + params["b_h"]  # (n, d) @ (d, h) + (h,) -> (n, h)
-    a_h = f(z_h)
+    a_h = f.function(z_h)
     y_pred = a_h @ params["w_ho"] + params["b_o"]  # (n, h) @ (h, m) + (m,) -> (n, m)
     return ForwardCache(x=x, z_h=z_h, a_h=a_h, y_pred=y_pred, activation=f.name)
 # --8<-- [end:forward]
@@ -239,7 +246,9 @@ def forward_propagation(
     """
     params = _check_params(params)
     x = _check_x(x, params)
-    cache = _forward(x, params, activation)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cache = _forward(x.copy(), params, activation)  # the cache keeps its own copy of x
+    _check_no_overflow(cache.y_pred)
     return cache.y_pred, cache
 
 
@@ -309,7 +318,10 @@ def backward_propagation(y_true: ArrayLike, cache: ForwardCache, params: Params)
         raise ValueError(
             f"`y_true` must have shape {cache.y_pred.shape} like the cached prediction; got {y_true.shape}."
         )
-    return _backward(y_true, cache, params)
+    with np.errstate(over="ignore", invalid="ignore"):
+        grads = _backward(y_true, cache, params)
+    _check_no_overflow(*grads.values())
+    return grads
 
 
 def predict(x: ArrayLike, params: Params, *, activation: str = "relu") -> np.ndarray:

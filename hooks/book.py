@@ -7,12 +7,22 @@
 * ``on_config`` also records the ``nnmem`` version and git commit for the
   footer, and the "edit this page" address (``$NNBOOK_EDIT_URI`` or the
   ``origin`` remote).
+* ``on_config`` checks that the i18n plugin builds exactly the languages of
+  :mod:`nnbook.languages` (the one place that lists them) and installs
+  :class:`blockcache.BlockRunner` as markdown-exec's formatter for Python
+  blocks, through markdown-exec's public ``formatters`` table and
+  ``base_format`` (see ``hooks/blockcache.py``: fresh sessions per page and
+  language, printed output reused when nothing it depends on changed).
 * ``on_page_markdown``: start every page (in every language) with fresh
-  markdown-exec sessions, tell ``nnbook`` which language is being built, and
-  record the date of the page's last commit.
-* ``on_post_page``: language links that go straight to the same page.
+  sessions, tell ``nnbook`` which language is being built, and record the
+  date of the page's last commit.
 * ``on_post_build``: copy KaTeX from ``node_modules`` into the site, so the
   site serves its own maths assets and makes no request to another host.
+
+Language links are the theme's business: ``overrides/partials/alternate.html``
+makes the switch point at the same page in the other language with relative
+links, and ``overrides/main.html`` leaves out the ``<link rel="alternate">``
+elements (see the comments there).
 """
 
 from __future__ import annotations
@@ -22,29 +32,40 @@ import re
 import shutil
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from blockcache import BlockRunner, BlockStore, environment_key
+
 ROOT = Path(__file__).resolve().parents[1]
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
-LANGUAGES = ("en", "zh")
+DOCS_SRC = ROOT / "docs_src"
+if str(DOCS_SRC) not in sys.path:
+    sys.path.insert(0, str(DOCS_SRC))
+
+from nnbook.languages import LANGUAGES, check_i18n_languages, page_language  # noqa: E402
+
+__all__ = ["LANGUAGES", "twin_problems"]
 
 
 def twin_problems(docs_dir: Path) -> list[str]:
-    """Pages whose other-language twin is missing (``X.md`` needs ``X.zh.md`` and back)."""
+    """Pages whose other-language twins are missing (``X.md`` needs ``X.zh.md`` and back)."""
+    from nnbook.languages import DEFAULT_LANGUAGE, language_of, source_name
+
     problems = []
     for path in sorted(docs_dir.rglob("*.md")):
         rel = path.relative_to(docs_dir)
         if rel.parts[0] == "snippets":
             continue  # shared fragments included by both languages
-        if path.name.endswith(".zh.md"):
-            twin = path.with_name(path.name[: -len(".zh.md")] + ".md")
-        else:
-            twin = path.with_name(path.name[: -len(".md")] + ".zh.md")
-        if not twin.exists():
-            problems.append(f"{rel} has no twin {twin.relative_to(docs_dir)}")
+        name = source_name(rel.as_posix())
+        for language in LANGUAGES:
+            if language == language_of(rel.as_posix()):
+                continue
+            twin = docs_dir / (f"{name}.md" if language == DEFAULT_LANGUAGE else f"{name}.{language}.md")
+            if not twin.exists():
+                problems.append(f"{rel} has no twin {twin.relative_to(docs_dir)}")
     return problems
 
 
@@ -75,16 +96,30 @@ def _edit_uri() -> str | None:
     return f"https://{host}/{owner}/{repo}/edit/{branch}/docs/"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _last_changed(path: str) -> str:
     """Date (YYYY-MM-DD) of the last commit that touched `path`, or "" if none."""
     return _git("log", "-1", "--format=%cs", "--", path)
 
 
+_runner: BlockRunner | None = None
+
+
+def _i18n_languages(config) -> list:  # noqa: ANN001
+    plugin = config["plugins"].get("i18n")
+    return list(plugin.config["languages"]) if plugin is not None else []
+
+
 def on_config(config):  # noqa: ANN001, ANN201
+    global _runner
+    if str(DOCS_SRC) not in sys.path:  # MkDocs restores sys.path after importing a hook module
+        sys.path.insert(0, str(DOCS_SRC))
     _forget_book_modules()
-    import nnmem
+    import markdown_exec
     from threadpoolctl import threadpool_limits
+
+    import nnmem
+    from nnbook.cache import cache_dir
 
     # The book's matrices are small: extra BLAS threads only wait on each
     # other (measured: 64-256-10 training took 17x the CPU time with two
@@ -96,61 +131,38 @@ def on_config(config):  # noqa: ANN001, ANN201
     edit_uri = _edit_uri()
     if edit_uri:
         config["edit_uri"] = edit_uri
-    docs_src = str(ROOT / "docs_src")
-    if docs_src not in sys.path:
-        sys.path.insert(0, docs_src)
+    problems = check_i18n_languages(_i18n_languages(config))
+    if problems:
+        raise PluginError("The i18n plugin's languages must match nnbook.languages:\n  " + "\n  ".join(problems))
     problems = twin_problems(Path(config["docs_dir"]))
     if problems:
         raise PluginError("Every page needs its English and Chinese version:\n  " + "\n  ".join(problems))
     if not (KATEX_DIST / "katex.min.js").exists():
         raise PluginError(f"KaTeX is not installed in {KATEX_DIST}; run `make setup` (it runs `npm ci`).")
+
+    experiments = cache_dir()
+    reuse = experiments is not None and os.environ.get("NNBOOK_BLOCK_CACHE", "on") != "off"
+    store = BlockStore(experiments / "blocks" if reuse else None)
+    _runner = BlockRunner(store, environment_key(ROOT) if reuse else "")
+    markdown_exec.formatters["python"] = markdown_exec.formatters["py"] = _runner.format
     return config
-
-
-def _page_language(page) -> str:  # noqa: ANN001
-    locale = getattr(page.file, "locale", None)
-    if locale in LANGUAGES:
-        return locale
-    return "zh" if page.file.src_uri.endswith(".zh.md") else "en"
 
 
 def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, ARG001
     import nnbook
-    from markdown_exec._internal.formatters import python as exec_python
 
-    exec_python._sessions_globals.clear()
-    nnbook.set_language(_page_language(page))
+    language = page_language(page)
+    if _runner is not None:
+        _runner.start_page(page.file.src_uri, language)
+    nnbook.set_language(language)
     updated = _last_changed(f"docs/{page.file.src_uri}")
     if updated:
         page.meta["revision_date"] = updated
     return markdown
 
 
-_ALTERNATE_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="(?:en|zh)">')
-_SWITCH_LINK = re.compile(r'href="(/|/zh/)" hreflang="(en|zh)"')
-
-
-def on_post_page(output, page, config):  # noqa: ANN001, ANN201, ARG001
-    """Make the language switch go straight to the same page in the other language.
-
-    * mkdocs-static-i18n links the two home pages as ``/`` and ``/zh/``, which
-      break when the site is served from a sub-path; make them relative.
-    * Material's JavaScript treats every ``<link rel="alternate">`` as the root
-      of a language: it fetches ``sitemap.xml`` from there and, on a click on
-      the language switch, looks the page up in that sitemap and falls back to
-      the language's home page. With the plugin's per-page alternates that
-      meant requests for sitemaps that do not exist, and with root alternates
-      (no ``site_url``, so the sitemap's addresses are not valid URLs) it sent
-      readers to the home page. Dropping the ``<link>`` elements leaves the
-      switch's own links, which already point at the same page.
-    """
-    depth = page.url.count("/")
-    root = "../" * depth if depth else "./"
-    output = _SWITCH_LINK.sub(lambda m: f'href="{root}{m[1].lstrip("/")}" hreflang="{m[2]}"', output)
-    return _ALTERNATE_LINK.sub("", output)
-
-
 def on_post_build(config):  # noqa: ANN001, ANN201
     target = Path(config["site_dir"]) / "assets" / "katex"
     if not target.exists():
-        shutil.copytree(KATEX_DIST, target, ignore=shutil.ignore_patterns("*.mjs", "katex.js", "katex.css", "*.ttf", "*.woff"))
+        unused = shutil.ignore_patterns("*.mjs", "katex.js", "katex.css", "*.ttf", "*.woff")
+        shutil.copytree(KATEX_DIST, target, ignore=unused)

@@ -261,3 +261,106 @@ def test_cache_location_comes_from_the_environment(
     cache.run_experiment("probe_cache", n=5)
     assert runs(probe) == 2 and len(list(elsewhere.iterdir())) == 2  # result + check of n=2 only
     assert not any(p.name.startswith("probe_cache") for p in Path(os.getcwd()).glob("*.json"))
+
+
+# --------------------------------------------------------------------------- executed blocks (hooks/blockcache.py)
+
+
+class Runs:
+    """A build's block runner over a store in a temporary directory, counting real executions."""
+
+    def __init__(self, directory: Path, environment: str = "env-1") -> None:
+        import blockcache
+
+        self.runner = blockcache.BlockRunner(blockcache.BlockStore(directory), environment)
+
+    def page(self, src_uri: str, language: str, blocks: list[tuple[str, str]]) -> list[str]:
+        """Run a page's blocks, given as (session, code); return what each printed."""
+        self.runner.start_page(src_uri, language)
+        return [self.runner.run(code, session=session, id=f"b{k}") for k, (session, code) in enumerate(blocks)]
+
+
+PAGE = [("s", "x = 20\nprint(x)"), ("s", "y = x + 1\nprint(y)"), ("s", "print(x * y)"), ("", "print('alone')")]
+
+
+def test_blocks_are_reused_only_while_nothing_changes(tmp_path: Path) -> None:
+    first = Runs(tmp_path)
+    assert first.page("a.md", "en", PAGE) == ["20\n", "21\n", "420\n", "alone\n"]  # 20 * 21 = 420
+    assert first.runner.executed == 4 and first.runner.reused == 0
+
+    warm = Runs(tmp_path)  # the next build
+    assert warm.page("a.md", "en", PAGE) == ["20\n", "21\n", "420\n", "alone\n"]
+    assert warm.runner.executed == 0 and warm.runner.reused == 4
+
+    other_language, other_page, other_environment = Runs(tmp_path), Runs(tmp_path), Runs(tmp_path, "env-2")
+    other_language.page("a.md", "zh", PAGE)
+    other_page.page("b.md", "en", PAGE)
+    other_environment.page("a.md", "en", PAGE)
+    for runs in (other_language, other_page, other_environment):
+        assert runs.runner.executed == 4 and runs.runner.reused == 0
+
+
+def test_an_edited_block_replays_its_session_and_reruns_what_follows(tmp_path: Path) -> None:
+    Runs(tmp_path).page("a.md", "en", PAGE)
+    edited = [PAGE[0], ("s", "y = x + 2\nprint(y)"), PAGE[2], PAGE[3]]
+    runs = Runs(tmp_path)
+    assert runs.page("a.md", "en", edited) == ["20\n", "22\n", "440\n", "alone\n"]  # 20 * 22 = 440
+    # block 0 came from the store, then ran once more to give block 1 its `x`; blocks 1 and 2 ran;
+    # the block outside the session did not change and was reused
+    assert runs.runner.reused == 2 and runs.runner.executed == 3
+
+
+def test_every_page_and_language_starts_without_the_others_variables(tmp_path: Path) -> None:
+    from markdown_exec import ExecutionError
+
+    runs = Runs(tmp_path)
+    runs.page("a.md", "en", [("s", "secret = 1\nprint(secret)")])
+    with pytest.raises(ExecutionError, match="NameError"):
+        runs.page("a.md", "zh", [("s", "print(secret)")])
+    with pytest.raises(ExecutionError, match="NameError"):
+        runs.page("b.md", "en", [("s", "print(secret)")])
+
+
+def test_a_failing_block_names_itself_and_is_not_stored(tmp_path: Path) -> None:
+    from markdown_exec import ExecutionError
+
+    runs = Runs(tmp_path)
+    with pytest.raises(ExecutionError) as failure:
+        runs.page("a.md", "en", [("s", "print(1)\nraise RuntimeError('boom')")])
+    assert "RuntimeError: boom" in str(failure.value) and "raise RuntimeError('boom')" in str(failure.value)
+    again = Runs(tmp_path)
+    with pytest.raises(ExecutionError):
+        again.page("a.md", "en", [("s", "print(1)\nraise RuntimeError('boom')")])
+    assert again.runner.executed == 1
+
+
+@pytest.mark.parametrize("damage", ["truncate", "edit output", "wrong key", "not json"])
+def test_a_damaged_block_entry_is_run_again(tmp_path: Path, damage: str) -> None:
+    Runs(tmp_path).page("a.md", "en", [("", "print('kept')")])
+    (entry_file,) = [p for p in tmp_path.rglob("*.json")]
+    text = entry_file.read_text(encoding="utf-8")
+    if damage == "truncate":
+        entry_file.write_text(text[: len(text) // 2], encoding="utf-8")
+    elif damage == "edit output":
+        entry_file.write_text(text.replace("kept", "KEPT"), encoding="utf-8")
+    elif damage == "wrong key":
+        entry = json.loads(text)
+        entry["key"] = "0" * 64
+        entry_file.write_text(json.dumps(entry), encoding="utf-8")
+    else:
+        entry_file.write_bytes(b"\x00\xff")
+    runs = Runs(tmp_path)
+    assert runs.page("a.md", "en", [("", "print('kept')")]) == ["kept\n"]
+    assert runs.runner.executed == 1
+
+
+def test_block_environment_covers_committed_benchmark_results(tmp_path: Path) -> None:
+    import blockcache
+
+    (tmp_path / "bench" / "results").mkdir(parents=True)
+    results = tmp_path / "bench" / "results" / "build.json"
+    results.write_text('{"seconds": 1.0}')
+    before = blockcache.environment_key(tmp_path)
+    assert blockcache.environment_key(tmp_path) == before  # deterministic
+    results.write_text('{"seconds": 2.0}')
+    assert blockcache.environment_key(tmp_path) != before

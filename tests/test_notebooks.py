@@ -1,24 +1,30 @@
 """The chapters as Jupyter notebooks (written by ``hooks/notebooks.py`` during the build).
 
 For every page with executed code the strict build writes one notebook per
-language; each must be a valid nbformat 4.5 notebook, the two languages must
-run exactly the same code, the page must link to its notebook, and every
-notebook must run from top to bottom, as a reader would run it in Jupyter.
+language. Each must be a valid nbformat 4.5 notebook whose code cells are
+exactly the blocks the build executes (found here independently, by letting
+Python-Markdown's SuperFences, the parser markdown-exec itself relies on,
+collect them), whose prose is the page's own text, whose two languages run
+the same code, and which runs from top to bottom in both languages, as a
+reader would run it in Jupyter.
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
+import importlib.util
 import io
 import json
 import re
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import pytest
+import yaml
 
 matplotlib.use("Agg")
 
@@ -27,22 +33,72 @@ DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT / "docs_src"))
 
 import nnbook  # noqa: E402
+from nnbook.languages import LANGUAGES, site_prefix  # noqa: E402
 
 pytestmark = pytest.mark.docs
 
-LANGUAGES = ("en", "zh")
-EXEC_FENCE = re.compile(r"""^[ \t]*`{3,}\s*python\b[^\n]*\bexec="1\"""", re.M)
-
 
 def _source(name: str, lang: str) -> Path:
-    return DOCS / (f"{name}.md" if lang == "en" else f"{name}.zh.md")
+    return DOCS / (f"{name}.md" if site_prefix(lang) == "" else f"{name}.{lang}.md")
 
 
-PAGES = sorted(p.stem for p in DOCS.glob("*.md") if not p.name.endswith(".zh.md") and EXEC_FENCE.search(p.read_text(encoding="utf-8")))
+def _hook() -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location("nnbook_notebook_hook", ROOT / "hooks" / "notebooks.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+HOOK = _hook()
+
+
+def executed_blocks(markdown: str) -> list[tuple[str, str]]:
+    """(code, id) of every executed Python block, as SuperFences hands them to markdown-exec.
+
+    The page is converted with the site's own Markdown extensions and
+    settings from ``mkdocs.yml``; a custom fence for ``python`` records each
+    block whose options say ``exec``. Blocks inside admonitions, collapsible
+    solutions and lists are found (and dedented) by SuperFences, not by us.
+    """
+    import markdown as md_lib
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    extensions, settings = [], {}
+    for entry in config["markdown_extensions"]:
+        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
+        if name == "pymdownx.arithmatex":
+            options = {"generic": True}
+        if name in ("toc", "pymdownx.highlight", "pymdownx.tabbed"):
+            options = {}
+        if name == "pymdownx.snippets":
+            options = {"base_path": [str(ROOT)], "check_paths": True}
+        extensions.append(name)
+        settings[name] = options
+    found: list[tuple[str, str]] = []
+
+    def validator(language, inputs, options, attrs, md):  # noqa: ANN001, ANN202, ARG001
+        if inputs.get("exec", "0").lower() not in ("1", "true", "on", "yes"):
+            return False
+        options.update(inputs)
+        return True
+
+    def formatter(source, language, css_class, options, md, **kwargs):  # noqa: ANN001, ANN202, ARG001
+        found.append((source, options.get("id", "")))
+        return ""
+
+    fences = [{"name": "python", "class": "python", "validator": validator, "format": formatter}]
+    settings["pymdownx.superfences"] = {"custom_fences": fences}
+    md_lib.Markdown(extensions=extensions, extension_configs=settings).convert(markdown)
+    return found
+
+
+PAGES = sorted(
+    p.stem for p in DOCS.glob("*.md") if not p.name.endswith(".zh.md") and 'exec="1"' in p.read_text(encoding="utf-8")
+)
 
 
 def notebook_file(site: Path, lang: str, name: str) -> Path:
-    return site / ("" if lang == "en" else f"{lang}/") / "notebooks" / f"{name}.ipynb"
+    return site / site_prefix(lang) / "notebooks" / f"{name}.ipynb"
 
 
 def load(site: Path, lang: str, name: str) -> dict:
@@ -62,7 +118,7 @@ def test_there_is_one_notebook_per_page_with_code_and_language(built_site: Path)
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", PAGES)
-def test_notebook_is_valid_and_deterministic(built_site: Path, lang: str, name: str) -> None:
+def test_notebook_holds_the_page_code_and_prose(built_site: Path, lang: str, name: str) -> None:
     import nbformat
 
     text = notebook_file(built_site, lang, name).read_text(encoding="utf-8")
@@ -70,19 +126,27 @@ def test_notebook_is_valid_and_deterministic(built_site: Path, lang: str, name: 
     nbformat.validate(notebook)
     assert (notebook.nbformat, notebook.nbformat_minor) == (4, 5)
     assert notebook.metadata.kernelspec.name == "python3"
-    ids = [cell.id for cell in notebook.cells]
-    assert ids == [f"cell-{k:03d}" for k in range(len(ids))]
-    assert all(cell.outputs == [] and cell.execution_count is None for cell in notebook.cells if cell.cell_type == "code")
+    assert [cell.id for cell in notebook.cells] == [f"cell-{k:03d}" for k in range(len(notebook.cells))]
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(cell.outputs == [] and cell.execution_count is None for cell in code)
     assert json.dumps(json.loads(text), ensure_ascii=False, indent=1, sort_keys=True) + "\n" == text  # canonical form
-    # the first cells: a title with the note, then the setup in the page's language
     first, setup = notebook.cells[0], notebook.cells[1]
-    assert first.cell_type == "markdown" and first.source.startswith("# ")
+    assert first.cell_type == "markdown" and first.source.startswith("> ")
     assert setup.cell_type == "code" and f'nnbook.set_language("{lang}")' in setup.source
-    # every executed block of the page is a code cell, in order, and nothing else is
-    page = _source(name, lang).read_text(encoding="utf-8")
-    assert len(code_cells(notebook)) == 1 + len(EXEC_FENCE.findall(page))
-    assert "--8<--" not in text, "snippet includes must be expanded into the package's code"
-    assert not re.search(r"\{\s*#[\w-]+\s*\}", "".join(c.source for c in notebook.cells if c.cell_type == "markdown"))
+    # the code cells are exactly the blocks the build executes, in order
+    page = HOOK.expand_snippets(_source(name, lang).read_text(encoding="utf-8"), {"base_path": [str(ROOT)]})
+    expected = executed_blocks(page)
+    cells = [(cell.source, cell.metadata.get("nnbook", {}).get("block", "")) for cell in notebook.cells[2:]
+             if cell.cell_type == "code"]
+    assert cells == [(code.strip("\n"), block) for code, block in expected]
+    # the prose is the page's own text, in order, with the snippets expanded
+    assert "--8<--" not in text
+    position = 0
+    for cell in notebook.cells[2:]:
+        if cell.cell_type == "markdown":
+            found = page.find(cell.source, position)
+            assert found >= 0, f"{lang}/{name}: a Markdown cell is not verbatim page text:\n{cell.source[:300]}"
+            position = found + len(cell.source)
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -91,7 +155,7 @@ def test_both_languages_run_the_same_code(built_site: Path, name: str) -> None:
     assert len(en) == len(zh)
     # the setup cell differs only in its comment, message and language
     assert "".join(en[0]["source"]).count("\n") == "".join(zh[0]["source"]).count("\n")
-    for a, b in zip(en[1:], zh[1:]):
+    for a, b in zip(en[1:], zh[1:], strict=True):
         assert a["source"] == b["source"], f"{name}: block {a['metadata']} differs between the languages"
         assert a["metadata"] == b["metadata"]
 
@@ -99,10 +163,11 @@ def test_both_languages_run_the_same_code(built_site: Path, name: str) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", PAGES)
 def test_page_links_to_its_notebook(built_site: Path, lang: str, name: str) -> None:
-    page_dir = built_site / ("" if lang == "en" else f"{lang}/") / ("" if name == "index" else name)
+    page_dir = built_site / site_prefix(lang) / ("" if name == "index" else name)
     html = (page_dir / "index.html").read_text(encoding="utf-8")
     label = {"en": "Download this chapter as a Jupyter notebook", "zh": "下载本章的 Jupyter 笔记本"}[lang]
-    links = re.findall(r'<p class="nnbook-notebook" data-search-exclude><a href="([^"]+)" download="[^"]+"[^>]*>.*?' + re.escape(label) + "</a>", html)
+    links = re.findall(r'<p class="nnbook-notebook" data-search-exclude><a href="([^"]+)" download="[^"]+"[^>]*>.*?'
+                       + re.escape(label) + "</a>", html)
     assert len(links) == 1, f"{lang}/{name}: expected one download link"
     href = links[0]
     assert not href.startswith(("/", "http")), "the link must be relative (the site may live under a sub-path)"
@@ -135,12 +200,102 @@ def test_notebook_runs_top_to_bottom(built_site: Path, lang: str, name: str, cle
     cells = code_cells(load(built_site, lang, name))
     for cell in cells:
         source = "".join(cell["source"])
-        label = f"<notebook {lang}/{name}.ipynb, {cell['id']} {cell['metadata'].get('nnbook', {}).get('block', 'setup')}>"
+        block = cell["metadata"].get("nnbook", {}).get("block", "setup")
+        label = f"<notebook {lang}/{name}.ipynb, {cell['id']} {block}>"
         with contextlib.redirect_stdout(output):
             exec(compile(source, label, "exec"), namespace)  # noqa: S102
     assert nnbook.current_language() == lang
     if any("print(svg(" in "".join(cell["source"]) for cell in cells):
         assert "<svg" in output.getvalue()  # outside Jupyter, figures print as before
+
+
+# --------------------------------------------------------------------------- the splitter, on a page written here
+
+SMALL_PAGE = '''# A page {#page}
+
+Intro with $x^2$ and a [link](other.md#part).
+
+```bash
+make test
+```
+
+```python
+def shown_not_run():
+    pass
+```
+
+!!! note "Key point"
+    Text in a note.
+
+1. **Question**
+
+    ??? success "Solution"
+        Before the code:
+
+        ```python exec="1" session="p" id="p-solution"
+        y = 2
+
+        print(y)
+        ```
+
+        After the code.
+
+````markdown
+```python exec="1" id="only-an-example"
+print("inside another fence: not a block")
+```
+````
+
+~~~python exec="1" id="tilde"
+print(3)
+~~~
+'''
+
+
+def test_splitter_keeps_prose_verbatim_and_cuts_at_executed_blocks() -> None:
+    pieces = HOOK.split_page(SMALL_PAGE)
+    assert [kind for kind, _, _ in pieces] == ["markdown", "code", "markdown", "code"]
+    # the prose before the first block, byte for byte (other fences included)
+    before = SMALL_PAGE[: SMALL_PAGE.index('        ```python exec="1"')].rstrip("\n")
+    assert pieces[0][2] is None and pieces[0][1] == before
+    assert pieces[1] == ("code", "y = 2\n\nprint(y)", "p-solution")  # dedented by 8, inner blank line kept
+    between = SMALL_PAGE[SMALL_PAGE.index("        After the code.") : SMALL_PAGE.index("~~~python")].rstrip("\n")
+    assert pieces[2][1] == between and "only-an-example" in pieces[2][1]
+    assert pieces[3] == ("code", 'print(3)', "tilde")
+    # the same blocks as SuperFences finds (the example inside the four-backtick fence is not one)
+    assert [(code, block) for kind, code, block in pieces if kind == "code"] == [
+        (code.strip("\n"), block) for code, block in executed_blocks(SMALL_PAGE)
+    ]
+
+
+def test_notebook_from_the_small_page_is_deterministic_and_runs(tmp_path: Path, clean_state: None) -> None:
+    import nbformat
+
+    notebook = HOOK.page_notebook(SMALL_PAGE, language="zh", book="书", web_page="../page/")
+    text = HOOK.dumps(notebook)
+    assert text == HOOK.dumps(HOOK.page_notebook(SMALL_PAGE, language="zh", book="书", web_page="../page/"))
+    nbformat.validate(nbformat.reads(text, as_version=4))
+    cells = json.loads(text)["cells"]
+    assert "[网页版](../page/)" in "".join(cells[0]["source"])
+    assert [c["cell_type"] for c in cells] == ["markdown", "code", "markdown", "code", "markdown", "code"]
+    assert cells[3]["metadata"] == {"nnbook": {"block": "p-solution"}}
+    out = io.StringIO()
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    with contextlib.redirect_stdout(out):
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                exec("".join(cell["source"]), namespace)  # noqa: S102
+    assert out.getvalue() == "2\n3\n" and nnbook.current_language() == "zh"
+
+
+def test_the_hook_keeps_no_state_between_builds() -> None:
+    """Nothing mutable at module level: a `mkdocs serve` rebuild cannot see the previous build's notebooks."""
+    mutable = [name for name, value in vars(HOOK).items()
+               if isinstance(value, (dict, list, set)) and not name.isupper() and not name.startswith("__")]
+    assert mutable == []
+
+
+# --------------------------------------------------------------------------- figures in Jupyter
 
 
 def _fake_jupyter(monkeypatch: pytest.MonkeyPatch) -> list:
@@ -177,61 +332,3 @@ def test_printed_figures_display_as_figures_in_jupyter(monkeypatch: pytest.Monke
         print(figure)
     assert out.getvalue() == "\n"  # no SVG source in the notebook's text output ...
     assert shown == [("html", str.__str__(figure))]  # ... but the figure itself
-
-
-def _hook() -> types.ModuleType:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("nnbook_notebook_hook", ROOT / "hooks" / "notebooks.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-CONVERSION_SOURCE = '''# A page {#page}
-
-Intro with $x^2$ and a [link](other.md#part) and [here](#sec).
-
-## Section {#sec}
-
-```bash
-make test
-```
-
-!!! note "Key point"
-    Text in a note.
-
-1. **Question**
-
-    ??? success "Solution"
-        Before the code:
-
-        ```python exec="1" session="p" id="p-solution"
-        y = 2
-        print(y)
-        ```
-
-        After the code.
-
-2. Next question.
-'''
-
-
-def test_conversion_of_prose_containers_and_code() -> None:
-    hook = _hook()
-    notebook = hook.page_notebook(CONVERSION_SOURCE, language="en", book="Book", web_page="../page/", web_root="../")
-    cells = [(c["cell_type"], "".join(c["source"])) for c in notebook["cells"]]
-    assert [kind for kind, _ in cells] == ["markdown", "code", "markdown", "code", "markdown"]
-    assert cells[0][1].startswith("# A page\n\n> This notebook was generated from the sources of *Book*")
-    assert "[on the web](../page/)" in cells[0][1]
-    prose = cells[2][1]
-    assert "[link](../other/#part)" in prose and "[here](#sec)" in prose
-    assert '## Section <a id="sec"></a>' in prose and "{#" not in prose
-    assert "```bash\nmake test\n```" in prose
-    assert "> **Key point**\n>\n> Text in a note." in prose
-    assert "1. **Question**\n\n    > **Solution**\n    >\n    > Before the code:" in prose
-    assert cells[3][1] == "y = 2\nprint(y)"  # exactly the block's code, dedented
-    assert notebook["cells"][3]["metadata"] == {"nnbook": {"block": "p-solution"}}
-    assert cells[4][1] == "> After the code.\n\n2. Next question."
-    assert hook.dumps(notebook) == hook.dumps(hook.page_notebook(CONVERSION_SOURCE, language="en", book="Book",
-                                                                  web_page="../page/", web_root="../"))

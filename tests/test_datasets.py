@@ -74,7 +74,10 @@ def test_two_spirals_without_noise_lie_on_the_spirals() -> None:
     # more turns reach further out; noise moves points by about `noise`
     assert np.hypot(*datasets.two_spirals(200, turns=3.0, noise=0.0, rng=0)[0].T).max() > 5.0
     shifted = datasets.two_spirals(500, noise=0.5, rng=3)[0] - datasets.two_spirals(500, noise=0.0, rng=3)[0]
-    assert 0.45 < shifted.std() < 0.55
+    assert 0.45 < shifted.std() < 0.55 and abs(shifted.mean()) < 0.05
+    # theta = sqrt(u) * 3 pi with u uniform in [0, 1]: radii from near 0 up to near 3
+    radii = np.hypot(*datasets.two_spirals(500, noise=0.0, rng=1)[0].T)
+    assert radii.min() < 0.2 and radii.max() > 2.9
 
 
 def test_blobs_split_points_evenly_and_spread_by_std() -> None:
@@ -86,7 +89,10 @@ def test_blobs_split_points_evenly_and_spread_by_std() -> None:
         assert np.ptp(x[labels == k], axis=0).max() == 0.0  # std 0: every point of a cluster on its centre
     xs, ls = datasets.blobs(3000, centers=[[0.0, 0.0, 0.0]], std=2.0, rng=1)
     assert xs.shape == (3000, 3) and set(ls.tolist()) == {0}
-    assert 1.9 < xs.std() < 2.1
+    assert 1.9 < xs.std() < 2.1 and abs(xs.mean()) < 0.1
+    # random centres are uniform in [-6, 6]^2: 400 of them come close to both ends
+    xc, _ = datasets.blobs(400, centers=400, std=0.0, rng=2)
+    assert xc.shape == (400, 2) and -6.0 <= xc.min() < -5.8 and 5.8 < xc.max() <= 6.0
     # as many clusters as samples is allowed: one point each
     assert np.bincount(datasets.blobs(4, centers=np.int64(4), rng=0)[1]).tolist() == [1, 1, 1, 1]
 

@@ -80,14 +80,16 @@ def test_hh_has_a_threshold_for_repetitive_firing():
     the classical type-II behaviour of the model (Hodgkin 1948 classes;
     Gerstner et al. 2014, sec. 4.4).
     """
-    assert len(_hh_spikes(2.0)) == 0
-    assert len(_hh_spikes(4.0)) == 1
+    trace = hodgkin_huxley(np.stack([np.full(20_000, 2.0), np.full(20_000, 4.0)]))  # 200 ms, two neurons
+    assert len(spike_times(trace.time, trace.v[0])) == 0
+    assert len(spike_times(trace.time, trace.v[1])) == 1
 
 
 def test_hh_rate_increases_with_current_above_threshold():
+    trace = hodgkin_huxley(np.stack([np.full(20_000, i_amp) for i_amp in (8.0, 10.0, 20.0)]))  # 200 ms each
     rates = []
-    for i_amp in (8.0, 10.0, 20.0):
-        times = _hh_spikes(i_amp)
+    for v in trace.v:
+        times = spike_times(trace.time, v)
         rates.append(1000.0 / np.mean(np.diff(times[times > 50.0])))
     assert rates[0] < rates[1] < rates[2]
 
@@ -241,6 +243,9 @@ def test_hh_rates_series_branch_near_the_singularity() -> None:
     # alpha_m at V = -40 + 1e-6 (y = 1e-7): 0.1 * 10 * (1 + 5e-8) to rounding
     assert float(hh_rates(-40.0 + 1e-6)["alpha_m"]) == pytest.approx(1.0 + 5e-8, rel=1e-13)
     assert float(hh_rates(-55.0 - 1e-6)["alpha_n"]) == pytest.approx(0.1 * (1.0 - 5e-8), rel=1e-13)
+    # at the edge of the series range (y = 9.9e-7) the y^2/12 term matters at 1e-15 relative
+    y = 9.9e-7
+    assert float(hh_rates(-40.0 + 10.0 * y)["alpha_m"]) == pytest.approx(y / -np.expm1(-y), rel=2e-15)
     # just outside the series range (y = 2e-6) the expm1 form agrees with the series
     assert float(hh_rates(-40.0 + 2e-5)["alpha_m"]) == pytest.approx(1.0 + 1e-6 + 4e-12 / 12, rel=1e-13)
 

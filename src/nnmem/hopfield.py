@@ -69,8 +69,8 @@ __all__ = [
 def _check_weights(W: ArrayLike) -> np.ndarray:
     """`W` as a finite, square, symmetric float64 matrix with a zero diagonal."""
     W = as_array("W", W, ndim=2, shape_hint="(N, N)")
-    if W.shape[0] != W.shape[1] or W.size == 0:
-        raise ValueError(f"`W` must be a non-empty square matrix of shape (N, N); got shape {W.shape}.")
+    if W.shape[0] != W.shape[1]:
+        raise ValueError(f"`W` must be a square matrix of shape (N, N); got shape {W.shape}.")
     tol = _SYMMETRY_RTOL * float(np.abs(W).max())  # rounding in a computed symmetric matrix
     asymmetry = float(np.abs(W - W.T).max())
     if asymmetry > tol:

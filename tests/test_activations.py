@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from nnmem import activations
 from nnmem.activations import ACTIVATIONS, get_activation, relu, relu_derivative, sigmoid, tanh
 
 
@@ -47,6 +48,43 @@ def test_shape_preserved_and_input_untouched(name: str) -> None:
     assert act(z).shape == z.shape
     assert act.derivative(z).shape == z.shape
     np.testing.assert_array_equal(z, before)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_calling_checks_but_the_attributes_hold_the_unchecked_maths(name: str) -> None:
+    act = ACTIVATIONS[name]
+    with pytest.raises(ValueError, match=r"^`z` must contain only finite numbers; got 1 NaN or infinite value\(s\)\.$"):
+        act(np.array([np.nan]))
+    with pytest.raises(ValueError, match=r"^`z` must contain only finite numbers"):
+        getattr(activations, name)(np.array([np.nan]))
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(act.function(np.array([np.nan]))[0])  # a trainer's own guard reports this, not `z`
+        assert np.all(np.isfinite(act.derivative(np.array([1e308, -1e308]))))
+
+
+def test_identity_returns_a_new_array_with_the_same_values() -> None:
+    z = np.array([[1.5, -2.0]])
+    out = activations.identity(z)
+    assert out is not z and not np.shares_memory(out, z)
+    np.testing.assert_array_equal(out, z)
+    z32 = np.ones(2, dtype=np.float32)
+    assert activations.identity(z32).dtype == np.float32 and not np.shares_memory(activations.identity(z32), z32)
+
+
+def test_exact_values_of_every_function_and_derivative() -> None:
+    # sigma(ln 3) = 3/4 -> sigma' = 3/4 * 1/4 = 3/16; tanh(atanh(1/2)) = 1/2 -> tanh' = 1 - 1/4 = 3/4
+    np.testing.assert_allclose(activations.sigmoid_derivative(np.array([0.0, np.log(3.0)])), [0.25, 3 / 16])
+    np.testing.assert_allclose(activations.tanh_derivative(np.array([0.0, np.arctanh(0.5)])), [1.0, 0.75])
+    np.testing.assert_array_equal(activations.identity_derivative(np.array([-3.0, 0.0, 7.0])), [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(activations.relu(np.array([-3, 2])), [0.0, 2.0])  # ints become floats
+    assert activations.relu(np.array([-3, 2])).dtype == np.float64
+    assert activations.relu_derivative(np.array([True, False])).dtype == np.float64
+
+
+def test_the_recurrent_module_uses_this_sigmoid() -> None:
+    import nnmem.recurrent
+
+    assert nnmem.recurrent.sigmoid is ACTIVATIONS["sigmoid"].function
 
 
 def test_table_entries_are_named_after_their_key() -> None:

@@ -35,6 +35,7 @@ YR = np.array([0, 1, 0, 1])
 W1 = {"w": np.ones(2)}
 cx = np.array([1 + 1j, 2.0])
 HUGE = {k: v * 1e200 for k, v in T.init_params(2, 3, 1, rng=0).items()}
+P_ONES = {**P2, "w_ih": np.ones((2, 3)), "w_ho": np.zeros((3, 1))}
 
 
 def LOSS(p: dict[str, np.ndarray]) -> float:
@@ -950,6 +951,28 @@ BAD = [
         id="forward-overflow",
     ),
     pytest.param(lambda: T.predict(np.array([[1e300, 1e300]]), HUGE), ValueError, OVERFLOW_T, id="predict-overflow"),
+    pytest.param(
+        lambda: T.backward_propagation(np.full((1, 1), 1e300), T.forward_propagation(np.full((1, 2), 1e150), P_ONES)[1],
+                                       P_ONES),
+        ValueError,
+        r"^`y_true`, `cache` and `params` are finite but the computation overflowed the range of float64 numbers; "
+        r"rescale them\.$",
+        id="backward-overflow",
+    ),
+    pytest.param(
+        lambda: T.forward_propagation(X2, {**P2, "b_o": np.zeros(2)}), ValueError,
+        r"^`params\['b_o'\]` must have shape \(1,\); got \(2,\)\.$", id="forward-params-b_o-shape",
+    ),
+    pytest.param(
+        lambda: T.forward_propagation(X2, {**P2, "w_ih": np.zeros(2)}), ValueError,
+        r"^`params\['w_ih'\]` must have shape \(input_size, hidden_size\); got shape \(2,\)\. For a single feature "
+        r"or target use `\.reshape\(-1, 1\)`; for a single sample `\.reshape\(1, -1\)`\.$",
+        id="forward-params-w_ih-1d",
+    ),
+    pytest.param(
+        lambda: H.learn(np.array([[1e200, 1e200]]), learning_rate=0.1, epochs=1, w0=np.array([1.0, 1.0])), ValueError,
+        r"^`x` and `w0` are finite but the reconstruction error overflows; rescale them\.$", id="learn-overflow",
+    ),
     pytest.param(
         lambda: R.forward(np.full((1, 3, 2), 1e300), {k: v * 1e10 for k, v in PL.items()}),
         ValueError,

@@ -38,6 +38,9 @@ def test_relative_error_properties() -> None:
     assert relative_error(a, -a) == pytest.approx(1.0)
     assert relative_error(1e-9 * a, 1.01e-9 * a) == pytest.approx(relative_error(a, 1.01 * a))
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert relative_error(np.zeros((0, 2)), np.zeros((0, 2))) == 0.0  # empty gradients agree
+    assert relative_error(np.full(2, 1e308), np.full(2, -1e308)) == 1.0  # opposite huge vectors, no overflow
+    assert relative_error(np.array([1e-320]), np.array([0.0])) == 1.0  # subnormal against zero
 
 
 def test_relative_error_shape_mismatch() -> None:

@@ -221,7 +221,10 @@ def learn(
     history = [w]
     with np.errstate(over="ignore", invalid="ignore"):
         if rule == "oja":
-            guard.check(_reconstruction_error(x, w), epoch=0)
+            start = _reconstruction_error(x, w)
+            if not np.isfinite(start):
+                raise ValueError("`x` and `w0` are finite but the reconstruction error overflows; rescale them.")
+            guard.check(start, epoch=0)  # the reference the divergence rule compares with
         for epoch in range(1, epochs + 1):
             for k in gen.permutation(x.shape[0]):
                 w = update(w, x[k], learning_rate)

@@ -56,8 +56,6 @@ Params = dict[str, np.ndarray]
 #: The keys of a parameter dict, in the order the layers use them.
 PARAM_NAMES = ("w_ih", "b_h", "w_ho", "b_o")
 
-#: Variance scale of the hidden layer's weights: He for ReLU, Glorot otherwise.
-_INIT_RULE = {"relu": "he", "sigmoid": "glorot", "tanh": "glorot", "identity": "glorot"}
 
 
 # --8<-- [start:init]
@@ -111,11 +109,11 @@ def init_params(
     input_size = check_positive_int("input_size", input_size)
     hidden_size = check_positive_int("hidden_size", hidden_size)
     output_size = check_positive_int("output_size", output_size)
-    rule = _INIT_RULE[get_activation(activation).name]
+    act = get_activation(activation)
     gen = make_rng(rng)
-    if rule == "he":
+    if act.name == "relu":  # He: ReLU zeroes about half of its inputs
         std_ih = np.sqrt(2.0 / input_size)
-    else:
+    else:  # Glorot
         std_ih = np.sqrt(2.0 / (input_size + hidden_size))
     std_ho = np.sqrt(2.0 / (hidden_size + output_size))
     return {
@@ -179,10 +177,10 @@ def _check_params(params: Any) -> Params:
     return {"w_ih": w_ih, "b_h": b_h, "w_ho": w_ho, "b_o": b_o}
 
 
-def _check_no_overflow(*arrays: np.ndarray) -> None:
+def _check_no_overflow(names: str, *arrays: np.ndarray) -> None:
     if not all(np.all(np.isfinite(a)) for a in arrays):
         raise ValueError(
-            "`x` and `params` are finite but the computation overflowed the range of float64 numbers; rescale them."
+            f"{names} are finite but the computation overflowed the range of float64 numbers; rescale them."
         )
 
 
@@ -248,7 +246,7 @@ def forward_propagation(
     x = _check_x(x, params)
     with np.errstate(over="ignore", invalid="ignore"):
         cache = _forward(x.copy(), params, activation)  # the cache keeps its own copy of x
-    _check_no_overflow(cache.y_pred)
+    _check_no_overflow("`x` and `params`", cache.y_pred)
     return cache.y_pred, cache
 
 
@@ -320,7 +318,7 @@ def backward_propagation(y_true: ArrayLike, cache: ForwardCache, params: Params)
         )
     with np.errstate(over="ignore", invalid="ignore"):
         grads = _backward(y_true, cache, params)
-    _check_no_overflow(*grads.values())
+    _check_no_overflow("`y_true`, `cache` and `params`", *grads.values())
     return grads
 
 

@@ -62,7 +62,10 @@ class TrainingDivergedError(FloatingPointError):
 def _describe(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
-    return f"{value!r} of type {type(value).__name__}"
+    text = repr(value)
+    if len(text) > 60 and isinstance(value, (list, tuple, dict)):  # a whole nested structure is unreadable
+        return f"a {type(value).__name__} of length {len(value)}"
+    return f"{text} of type {type(value).__name__}"
 
 
 def _numeric(name: str, value: Any, expected: str) -> np.ndarray:
@@ -351,8 +354,12 @@ class DivergenceGuard:
             return math.inf
         return DIVERGENCE_FACTOR * max(self.reference, DIVERGENCE_FLOOR)
 
-    def check(self, loss: float, *, epoch: int) -> None:
-        """Raise `TrainingDivergedError` if `loss` is non-finite or above `limit`."""
+    def check(self, loss: float, *, epoch: int | None, what: str = "the loss") -> None:
+        """Raise `TrainingDivergedError` if `loss` is non-finite or above `limit`.
+
+        `epoch` (or step) is named in the message unless it is None; `what`
+        names the quantity checked.
+        """
         loss = float(loss)
         finite = math.isfinite(loss)
         if finite and self.reference is None:
@@ -361,12 +368,12 @@ class DivergenceGuard:
             return
         setting = f"`{self.setting}`" if self.value is None else f"`{self.setting}` = {self.value:g}"
         if finite:
-            what = f"reached {loss:.3g}, more than {DIVERGENCE_FACTOR:g} times its starting value {self.reference:.3g}"
+            how = f"reached {loss:.3g}, more than {DIVERGENCE_FACTOR:g} times its starting value {self.reference:.3g}"
         else:
-            what = f"became {loss}"
+            how = f"became {loss}"
+        when = "" if epoch is None else f" in {self.unit} {epoch}"
         raise TrainingDivergedError(
-            f"Training diverged: the loss {what} in {self.unit} {epoch}. "
-            f"The setting responsible is {setting}: {self.hint}."
+            f"Training diverged: {what} {how}{when}. The setting responsible is {setting}: {self.hint}."
         )
 
 

@@ -311,6 +311,11 @@ def fisher_diagonal(
     dict of str to ndarray
         Same keys, shapes and dtypes as `params`; every entry is >= 0.
 
+    Raises
+    ------
+    FloatingPointError
+        If the squared gradients overflow although `x` and `params` are finite.
+
     Examples
     --------
     >>> params = {"W1": np.zeros((2, 3)), "b1": np.zeros(3)}
@@ -330,7 +335,14 @@ def fisher_diagonal(
         )
     if labels is not None:
         labels = check_labels("labels", labels, n_samples=x.shape[0], n_classes=output.shape[1])
-    return _fisher(x, check_array_dict("params", params), get_activation(activation).name, labels, make_rng(rng))
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = _fisher(x, check_array_dict("params", params), get_activation(activation).name, labels, make_rng(rng))
+    if not all(np.isfinite(v).all() for v in result.values()):
+        raise FloatingPointError(
+            "The Fisher diagonal overflowed to infinity for finite `x` and `params`; "
+            f"got inputs up to {float(np.abs(x).max()):.3g}: scale them down."
+        )
+    return result
 
 
 # --8<-- [start:ewc]
@@ -392,6 +404,14 @@ def ewc_penalty(
     grads : dict of str to ndarray
         Same keys and shapes as `params`.
 
+    Raises
+    ------
+    ValueError
+        For mismatched keys or shapes, non-finite values, a negative Fisher
+        entry or a negative `ewc_lambda`.
+    FloatingPointError
+        If the penalty overflows although every input is finite.
+
     Examples
     --------
     >>> p = {"W1": np.array([[2.0]]), "b1": np.array([0.0])}
@@ -404,7 +424,14 @@ def ewc_penalty(
     params = check_array_dict("params", params)
     ewc_lambda = check_nonnegative_float("ewc_lambda", ewc_lambda)
     anchors, fishers = _check_anchors(params, anchors, fishers)
-    return _ewc_value_and_grads(params, anchors, fishers, ewc_lambda)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value, grads = _ewc_value_and_grads(params, anchors, fishers, ewc_lambda)
+    if not (np.isfinite(value) and all(np.isfinite(g).all() for g in grads.values())):
+        raise FloatingPointError(
+            f"The EWC penalty overflowed to infinity with `ewc_lambda` = {ewc_lambda:g} for finite `params`, "
+            "`anchors` and `fishers`: try a smaller ewc_lambda."
+        )
+    return value, grads
 
 
 # ----------------------------------------------------------------------------

@@ -58,7 +58,8 @@ def mse_loss(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     0.125
     """
     y_true, y_pred = _pair(y_true, y_pred)
-    return float(np.mean((y_pred - y_true) ** 2))
+    with np.errstate(over="ignore"):  # errors beyond the float range give inf, not a warning
+        return float(np.mean((y_pred - y_true) ** 2))
 
 
 def mse_gradient(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
@@ -94,8 +95,9 @@ def mse_gradient(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
            [ 0. ]])
     """
     y_true, y_pred = _pair(y_true, y_pred)
-    diff: np.ndarray = y_pred - y_true
-    return 2.0 * diff / y_true.size
+    with np.errstate(over="ignore"):  # errors beyond the float range give inf, not a warning
+        diff: np.ndarray = y_pred - y_true
+        return 2.0 * diff / y_true.size
 # --8<-- [end:mse]
 
 
@@ -143,7 +145,8 @@ def softmax(z: ArrayLike, *, axis: int = -1) -> np.ndarray:
     array([0.25, 0.75])
     """
     z, axis = _logits(z, axis)
-    e: np.ndarray = np.exp(z - z.max(axis=axis, keepdims=True))
+    with np.errstate(over="ignore"):  # z - max may overflow to -inf, whose exponential is exactly 0
+        e: np.ndarray = np.exp(z - z.max(axis=axis, keepdims=True))
     p: np.ndarray = e / e.sum(axis=axis, keepdims=True)
     return p
 
@@ -176,7 +179,8 @@ def log_softmax(z: ArrayLike, *, axis: int = -1) -> np.ndarray:
     array([    0., -1000.])
     """
     z, axis = _logits(z, axis)
-    shifted: np.ndarray = z - z.max(axis=axis, keepdims=True)  # log-sum-exp trick: every exponent <= 0
+    with np.errstate(over="ignore"):  # z - max may overflow to -inf, the right log-probability to float precision
+        shifted: np.ndarray = z - z.max(axis=axis, keepdims=True)  # log-sum-exp trick: every exponent <= 0
     log_p: np.ndarray = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
     return log_p
 
@@ -221,7 +225,8 @@ def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> tuple[float, 
     logits = as_array("logits", logits, ndim=2, shape_hint="(n_samples, n_classes)", dtype=None)
     labels = check_labels("labels", labels, n_samples=logits.shape[0], n_classes=logits.shape[1])
     n, rows = logits.shape[0], np.arange(logits.shape[0])
-    shifted = logits - logits.max(axis=1, keepdims=True)  # log-sum-exp trick: exponents <= 0
+    with np.errstate(over="ignore"):  # a gap beyond the float range gives -inf, and the loss inf
+        shifted = logits - logits.max(axis=1, keepdims=True)  # log-sum-exp trick: exponents <= 0
     p = np.exp(shifted)
     total = p.sum(axis=1, keepdims=True)
     loss = float((np.log(total[:, 0]) - shifted[rows, labels]).sum()) / n  # mean of -log softmax(true class)

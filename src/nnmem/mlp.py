@@ -279,6 +279,11 @@ def forward(x: ArrayLike, params: Params, *, activation: str = "relu") -> tuple[
     cache : MLPCache
         For `backward`.
 
+    Raises
+    ------
+    FloatingPointError
+        If the output overflows to NaN or infinity although `x` and `params` are finite.
+
     Examples
     --------
     >>> params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([0.0, 0.5]),
@@ -287,7 +292,15 @@ def forward(x: ArrayLike, params: Params, *, activation: str = "relu") -> tuple[
     array([[2.1]])
     """
     Ws, bs = _layers(params)
-    cache = _forward(_check_inputs(x, Ws), Ws, bs, get_activation(activation).name)
+    x = np.array(_check_inputs(x, Ws))  # a copy: the cache must not be a view of the caller's array
+    with np.errstate(over="ignore", invalid="ignore"):
+        cache = _forward(x, Ws, bs, get_activation(activation).name)
+    if not np.isfinite(cache.output).all():
+        raise FloatingPointError(
+            "The network's output overflowed to NaN or infinity for finite `x` and `params`; "
+            f"got inputs up to {float(np.abs(x).max()):.3g} and weights up to "
+            f"{max(float(np.abs(W).max()) for W in Ws):.3g}: scale them down."
+        )
     return cache.output, cache
 
 

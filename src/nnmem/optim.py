@@ -38,12 +38,13 @@ Kingma, D. P., & Ba, J. (2015). Adam: A method for stochastic optimization.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from nnmem._checks import check_array_dict, check_nonnegative_float, check_positive_float
+from nnmem._checks import DivergenceGuard, check_array_dict, check_nonnegative_float, check_positive_float
 
 __all__ = ["AdamState", "adam_init", "adam_step", "is_bias", "momentum_init", "sgd_step"]
 
@@ -75,6 +76,8 @@ def is_bias(key: str) -> bool:
     >>> [is_bias(k) for k in ("b1", "b_h", "W1", "w_ih")]
     [True, True, False, False]
     """
+    if not isinstance(key, str):
+        raise TypeError(f"`key` must be a str naming a parameter; got {key!r} of type {type(key).__name__}.")
     return key.startswith("b")
 
 
@@ -87,6 +90,15 @@ def _unit_interval(name: str, value: Any) -> float:
     if number >= 1.0:
         raise ValueError(f"`{name}` must be in [0, 1); got {number}.")
     return number
+
+
+def _check_update(new_params: Params, learning_rate: float) -> Params:
+    """Raise `TrainingDivergedError` (naming `learning_rate`) if a step overflowed to NaN or infinity."""
+    for value in new_params.values():
+        if not (math.isfinite(np.add.reduce(value, axis=None)) or np.isfinite(value).all()):
+            guard = DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate)
+            guard.check(math.inf, epoch=None, what="the updated parameters")
+    return new_params
 
 
 def _zeros(params: Any) -> Params:
@@ -145,6 +157,11 @@ def sgd_step(
     params, velocity : dict of str to ndarray
         New dicts, in the dtype of `params`.
 
+    Raises
+    ------
+    TrainingDivergedError
+        If the step overflows to NaN or infinity (the message names `learning_rate`).
+
     Examples
     --------
     >>> p, v = sgd_step({"w": np.array([1.0])}, {"w": np.array([2.0])}, {"w": np.array([0.5])},
@@ -159,14 +176,15 @@ def sgd_step(
     mu = _unit_interval("momentum", momentum)
     decay = check_nonnegative_float("weight_decay", weight_decay)
     new_params, new_velocity = {}, {}
-    for key, theta in params.items():
-        g = grads[key].astype(theta.dtype, copy=False)
-        if decay and not is_bias(key):
-            g = g + decay * theta  # L2 weight decay: weights only
-        v = (mu * velocity[key] - eta * g).astype(theta.dtype, copy=False)
-        new_velocity[key] = v
-        new_params[key] = theta + v
-    return new_params, new_velocity
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing step is reported below
+        for key, theta in params.items():
+            g = grads[key].astype(theta.dtype, copy=False)
+            if decay and not is_bias(key):
+                g = g + decay * theta  # L2 weight decay: weights only
+            v = (mu * velocity[key] - eta * g).astype(theta.dtype, copy=False)
+            new_velocity[key] = v
+            new_params[key] = theta + v
+    return _check_update(new_params, eta), new_velocity
 # --8<-- [end:sgd]
 
 
@@ -253,14 +271,15 @@ def adam_step(
     eps = check_positive_float("eps", eps)
     k = state.step + 1
     new_params, m, v = {}, {}, {}
-    for name, theta in params.items():
-        g = grads[name].astype(theta.dtype, copy=False)
-        m[name] = beta1 * state.m[name] + (1 - beta1) * g
-        v[name] = beta2 * state.v[name] + (1 - beta2) * (g * g)
-        m_hat = m[name] / (1 - beta1**k)  # bias correction: the moments start at zero
-        v_hat = v[name] / (1 - beta2**k)
-        new_params[name] = (theta - eta * m_hat / (np.sqrt(v_hat) + eps)).astype(theta.dtype, copy=False)
-    return new_params, AdamState(m=m, v=v, step=k)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):  # an overflowing step is reported below
+        for name, theta in params.items():
+            g = grads[name].astype(theta.dtype, copy=False)
+            m[name] = beta1 * state.m[name] + (1 - beta1) * g
+            v[name] = beta2 * state.v[name] + (1 - beta2) * (g * g)
+            m_hat = m[name] / (1 - beta1**k)  # bias correction: the moments start at zero
+            v_hat = v[name] / (1 - beta2**k)
+            new_params[name] = (theta - eta * m_hat / (np.sqrt(v_hat) + eps)).astype(theta.dtype, copy=False)
+    return _check_update(new_params, eta), AdamState(m=m, v=v, step=k)
 # --8<-- [end:adam]
 
 

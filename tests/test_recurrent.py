@@ -392,3 +392,91 @@ Y_OK = np.array([0, 1, 0, 1])
 def test_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_init_params_follow_the_documented_recipe_exactly(cell):
+    """An independent implementation of the docstring's recipe, drawing in the documented order:
+    input weights Glorot-normal, one orthogonal block per gate (QR of a normal matrix with the signs of R's
+    diagonal moved into Q), readout Glorot-normal, biases zero except the LSTM forget gate."""
+    n_in, H, n_out = 3, 4, 2
+    gen = np.random.default_rng(7)
+    gates = 4 if cell == "lstm" else 1
+    W_x = gen.normal(0.0, np.sqrt(2.0 / (n_in + H)), size=(n_in, gates * H))
+    blocks = []
+    for _ in range(gates):
+        q, r = np.linalg.qr(gen.normal(size=(H, H)))
+        blocks.append(q @ np.diag(np.sign(np.diag(r))))
+    W_hy = gen.normal(0.0, np.sqrt(2.0 / (H + n_out)), size=(H, n_out))
+    b = np.zeros(gates * H)
+    if cell == "lstm":
+        b[H : 2 * H] = 0.25
+    p = init_params(n_in, H, n_out, cell=cell, rng=7, **({"forget_bias": 0.25} if cell == "lstm" else {}))
+    keys = ("W_x", "W_h", "b") if cell == "lstm" else ("W_xh", "W_hh", "b_h")
+    np.testing.assert_allclose(p[keys[0]], W_x, rtol=1e-12)
+    np.testing.assert_allclose(p[keys[1]], np.concatenate(blocks, axis=1), rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(p[keys[2]], b)
+    np.testing.assert_allclose(p["W_hy"], W_hy, rtol=1e-12)
+    np.testing.assert_array_equal(p["b_y"], np.zeros(n_out))
+
+
+def test_mini_batches_walk_through_a_permutation_and_reshuffle_after_each_pass():
+    """n = 4, batch 2, 3 steps: steps 1-2 use the two halves of the first permutation, step 3 the first half
+    of a second one (both drawn from `rng` in that order). Plain SGD, so each recorded loss can be replayed."""
+    x, y = delayed_recall(4, delay=2, rng=11)
+    p = init_params(x.shape[2], 3, 2, cell="rnn", rng=4)
+    res = train(x, y, params=p, steps=3, batch_size=2, optimizer="sgd", momentum=0.0, learning_rate=0.5,
+                max_norm=None, rng=9)
+    gen = np.random.default_rng(9)
+    first = gen.permutation(4)
+    second = gen.permutation(4)
+    q = dict(p)
+    for step, idx in enumerate([first[:2], first[2:], second[:2]]):
+        loss, g = loss_and_gradients(x[idx], y[idx], q)
+        assert res.losses[step] == pytest.approx(loss, rel=1e-12), step
+        q = {k: q[k] - 0.5 * g[k] for k in q}
+    for k in p:
+        np.testing.assert_allclose(res.params[k], q[k], rtol=1e-10, atol=1e-14)
+
+
+def test_parameters_that_overflow_in_an_update_are_never_returned():
+    # a large readout over a nearly linear hidden layer gives input-weight gradients far above 2,
+    # so one step of size 1e308 leaves the float64 range (the loss itself, about 5.8, is finite)
+    x, y = delayed_recall(8, delay=2, noise=10.0, rng=0)
+    p = init_params(x.shape[2], 3, 2, cell="rnn", rng=0)
+    p = {**p, "W_hy": p["W_hy"] * 1e3, "W_xh": p["W_xh"] * 1e-3}
+    _, g = loss_and_gradients(x, y, p)
+    assert max(np.abs(v).max() for v in g.values()) > 2
+    with pytest.raises(
+        TrainingDivergedError,
+        match=r"^Training diverged: the updated parameters became inf\. The setting responsible is `learning_rate` = "
+        r"1e\+308: try a smaller learning_rate\.$",
+    ):
+        train(x, y, params=p, steps=1, batch_size=8, optimizer="sgd", momentum=0.0, learning_rate=1e308,
+              max_norm=None, rng=0)
+
+
+def test_predict_and_accuracy_by_hand():
+    # zero weights: the logits are b_y for every sequence; b_y = (0, 1) -> class 1 everywhere
+    p = {"W_xh": np.zeros((1, 2)), "W_hh": np.zeros((2, 2)), "b_h": np.zeros(2), "W_hy": np.zeros((2, 2)),
+         "b_y": np.array([0.0, 1.0])}
+    x = np.ones((4, 3, 1))
+    pred = predict(x, p)
+    assert pred.dtype == np.int64 and pred.tolist() == [1, 1, 1, 1]
+    assert accuracy(x, np.array([1, 0, 1, 1]), p) == 0.75
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("W_x", np.zeros((2, 8)), r"^`params\['W_x'\]` must have shape \(n_in, 12\); got \(2, 8\)\.$"),
+        ("W_h", np.zeros((3, 8)), r"^`params\['W_h'\]` must have shape \(3, 12\); got \(3, 8\)\.$"),
+        ("b", np.zeros(8), r"^`params\['b'\]` must have shape \(12,\); got \(8,\)\.$"),
+        ("W_hy", np.zeros(3), r"^`params\['W_hy'\]` must have shape \(n_hidden, n_out\); got \(3,\)\.$"),
+        ("b_y", np.zeros(3), r"^`params\['b_y'\]` must have shape \(2,\); got \(3,\)\.$"),
+    ],
+)
+def test_cell_type_names_the_key_with_the_wrong_shape(key, value, message):
+    p = init_params(2, 3, 2, cell="lstm", rng=0)
+    with pytest.raises(ValueError, match=message):
+        cell_type({**p, key: value})

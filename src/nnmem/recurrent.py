@@ -184,12 +184,13 @@ def cell_type(params: Any) -> str:
     checked = check_array_dict("params", params)
     W_x, W_h, b, W_hy, b_y = (checked[k] for k in _KEYS[cell])
     n_gates = 4 if cell == "lstm" else 1
-    H = W_hy.shape[0] if W_hy.ndim == 2 else -1
+    if W_hy.ndim != 2:
+        raise ValueError(f"`params['W_hy']` must have shape (n_hidden, n_out); got {W_hy.shape}.")
+    H = W_hy.shape[0]
     expected = {
         _KEYS[cell][0]: (f"(n_in, {n_gates * H})", W_x.ndim == 2 and W_x.shape[1] == n_gates * H),
         _KEYS[cell][1]: (f"({H}, {n_gates * H})", W_h.shape == (H, n_gates * H)),
         _KEYS[cell][2]: (f"({n_gates * H},)", b.shape == (n_gates * H,)),
-        "W_hy": ("(n_hidden, n_out)", W_hy.ndim == 2),
         "b_y": (f"({W_hy.shape[-1]},)", b_y.shape == (W_hy.shape[-1],)),
     }
     for name, (shape, ok) in expected.items():
@@ -552,10 +553,6 @@ class RecurrentTrainResult:
     grad_norms: np.ndarray
 
 
-def _all_finite(arrays: Params) -> bool:
-    return all(bool(np.all(np.isfinite(a))) for a in arrays.values())
-
-
 def train(
     x: ArrayLike,
     labels: ArrayLike,
@@ -652,20 +649,17 @@ def train(
             guard.check(value, epoch=step)
             grads, _ = _BACKWARD[cell](d_logits, cache, p)
             norm = _global_norm(grads)
-        if not _all_finite(grads) or not math.isfinite(norm):
+        if not math.isfinite(norm):  # a NaN or infinite gradient, or one whose norm overflows
             guard.check(math.inf, epoch=step)
         losses[step - 1] = value
         accs[step - 1] = np.mean(np.argmax(cache.logits, axis=1) == labels[idx])
         norms[step - 1] = norm
         if max_norm is not None:
             grads, _ = clip_by_global_norm(grads, max_norm)
-        with np.errstate(over="ignore", invalid="ignore"):
-            if optimizer == "adam":
-                p, state = adam_step(p, grads, state, learning_rate=learning_rate)
-            else:
-                p, state = sgd_step(p, grads, state, learning_rate=learning_rate, momentum=momentum)
-        if not _all_finite(p):
-            guard.check(math.inf, epoch=step)
+        if optimizer == "adam":  # both steps raise TrainingDivergedError if the new parameters overflow
+            p, state = adam_step(p, grads, state, learning_rate=learning_rate)
+        else:
+            p, state = sgd_step(p, grads, state, learning_rate=learning_rate, momentum=momentum)
     return RecurrentTrainResult(p, losses, accs, norms)
 
 

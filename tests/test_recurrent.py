@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -447,11 +449,12 @@ def test_parameters_that_overflow_in_an_update_are_never_returned():
     p = {**p, "W_hy": p["W_hy"] * 1e3, "W_xh": p["W_xh"] * 1e-3}
     _, g = loss_and_gradients(x, y, p)
     assert max(np.abs(v).max() for v in g.values()) > 2
-    with pytest.raises(
+    with warnings.catch_warnings(), pytest.raises(
         TrainingDivergedError,
         match=r"^Training diverged: the updated parameters became inf\. The setting responsible is `learning_rate` = "
         r"1e\+308: try a smaller learning_rate\.$",
     ):
+        warnings.simplefilter("error")  # and no RuntimeWarning on the way
         train(x, y, params=p, steps=1, batch_size=8, optimizer="sgd", momentum=0.0, learning_rate=1e308,
               max_norm=None, rng=0)
 

@@ -656,10 +656,11 @@ def train(
         norms[step - 1] = norm
         if max_norm is not None:
             grads, _ = clip_by_global_norm(grads, max_norm)
-        if optimizer == "adam":  # both steps raise TrainingDivergedError if the new parameters overflow
-            p, state = adam_step(p, grads, state, learning_rate=learning_rate)
-        else:
-            p, state = sgd_step(p, grads, state, learning_rate=learning_rate, momentum=momentum)
+        with np.errstate(over="ignore", invalid="ignore"):  # both steps raise if the new parameters overflow
+            if optimizer == "adam":
+                p, state = adam_step(p, grads, state, learning_rate=learning_rate)
+            else:
+                p, state = sgd_step(p, grads, state, learning_rate=learning_rate, momentum=momentum)
     return RecurrentTrainResult(p, losses, accs, norms)
 
 

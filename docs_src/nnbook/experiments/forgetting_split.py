@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from nnmem import TrainingDivergedError
 from nnmem.continual import split_digits, train_sequence
 
 #: Network and SGD settings shared by every run of the chapter.
@@ -28,8 +29,13 @@ def run_method(method: str, seed: int, **kwargs: Any) -> np.ndarray:
     return train_sequence(tasks, method=method, rng=seed, **SETTINGS, **kwargs).accuracy
 
 
-def run(*, seeds: int = 5, buffer_sizes: tuple[int, ...] = (10, 30, 100, 300), buffer_seeds: int = 3,
-        lambdas: tuple[float, ...] = (1.0, 10.0, 50.0, 200.0)) -> dict[str, Any]:
+def run(
+    *,
+    seeds: int = 5,
+    buffer_sizes: tuple[int, ...] = (10, 30, 100, 300),
+    buffer_seeds: int = 3,
+    lambdas: tuple[float, ...] = (1.0, 10.0, 50.0, 200.0),
+) -> dict[str, Any]:
     """Accuracy matrices per method and seed, a buffer-size sweep and an EWC strength sweep.
 
     Returns
@@ -39,19 +45,37 @@ def run(*, seeds: int = 5, buffer_sizes: tuple[int, ...] = (10, 30, 100, 300), b
         ``"plain"``, ``"replay"`` (``REPLAY_SIZE``) and ``"ewc"`` (``EWC_LAMBDA``).
         ``buffer``: per buffer size, the final accuracy on task A and on task B
         for each of ``buffer_seeds`` seeds. ``lambdas``: per strength, the
-        final accuracies on A and B for each of ``buffer_seeds`` seeds.
+        final accuracies on A and B for each of ``buffer_seeds`` seeds, ``None``
+        for a run that SGD could not train (``TrainingDivergedError``: the
+        penalty too stiff for the learning rate), and ``diverged`` per seed.
     """
     extra = {"plain": {}, "replay": {"replay_size": REPLAY_SIZE}, "ewc": {"ewc_lambda": EWC_LAMBDA}}
     matrices = {m: [run_method(m, s, **kw) for s in range(seeds)] for m, kw in extra.items()}
+
+    def last_row(method: str, seed: int, **kwargs: Any) -> np.ndarray | None:
+        try:
+            return run_method(method, seed, **kwargs)[-1]
+        except TrainingDivergedError:
+            return None
 
     def finals(method: str, key: str, value: float, reuse: str) -> dict[str, Any]:
         if value == extra[reuse][key]:  # the main runs already used this setting
             rows = [matrices[reuse][s][-1] for s in range(min(buffer_seeds, seeds))]
         else:
-            rows = [run_method(method, s, **{key: value})[-1] for s in range(buffer_seeds)]
-        return {"task_a": [r[0] for r in rows], "task_b": [r[1] for r in rows]}
+            rows = [last_row(method, s, **{key: value}) for s in range(buffer_seeds)]
+        return {
+            "task_a": [None if r is None else r[0] for r in rows],
+            "task_b": [None if r is None else r[1] for r in rows],
+            "diverged": [r is None for r in rows],
+        }
 
     buffer = [{"size": size, **finals("replay", "replay_size", size, "replay")} for size in buffer_sizes]
     sweep = [{"lambda": lam, **finals("ewc", "ewc_lambda", lam, "ewc")} for lam in lambdas]
-    return {"settings": SETTINGS, "replay_size": REPLAY_SIZE, "ewc_lambda": EWC_LAMBDA,
-            "matrices": matrices, "buffer": buffer, "lambdas": sweep}
+    return {
+        "settings": SETTINGS,
+        "replay_size": REPLAY_SIZE,
+        "ewc_lambda": EWC_LAMBDA,
+        "matrices": matrices,
+        "buffer": buffer,
+        "lambdas": sweep,
+    }

@@ -54,6 +54,7 @@ ITEM_SEP = re.compile(r"[;；]")
 TEXTUAL_RE = re.compile(
     rf"(?<![\w.@/+\[-])@(?P<key>{KEY})(?![A-Za-z0-9_@])(?:[ \t]\[(?P<locator>[^\[\]@]+)\](?![(\[]))?(?P<trail>[ \t]*)"
 )
+SENTENCE_START = re.compile(r"(?:\A|[.!?]\s+|\n[ \t]*\n[ \t]*|^[ \t]*(?:[-*+]|\d+\.)[ \t]+)\Z", re.M)
 CJK_NEXT = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 MARKER_RE = re.compile(r"^[ \t]*<!--\s*bibliography(?:\s*:\s*(?P<arg>[^>]*?))?\s*-->[ \t]*$", re.M)
 
@@ -247,7 +248,15 @@ class Citer:
         text = GROUP_RE.sub(lambda m: self._group(m) + self._trail(m), text)
         if self.lang == "zh":  # a full-width parenthesis needs no space before it
             text = re.sub(r"[ \t]+(（(?:\[|[^）\]]*? \[))", r"\1", text)
-        return TEXTUAL_RE.sub(lambda m: self.textual(m["key"], m["locator"]) + self._trail(m), text)
+        return TEXTUAL_RE.sub(lambda m: self._textual_match(m) + self._trail(m), text)
+
+    def _textual_match(self, match: re.Match[str]) -> str:
+        out = self.textual(match["key"], match["locator"])
+        before = match.string[: match.start()]
+        # "van de Ven et al. (2022) showed" opens a sentence as "Van de Ven ..."
+        if self.lang == "en" and SENTENCE_START.search(before):
+            out = out[0] + out[1].upper() + out[2:]
+        return out
 
 
 def split_protected(markdown: str) -> list[tuple[bool, str]]:

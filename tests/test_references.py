@@ -116,19 +116,40 @@ def cite_zh(text: str, tiny_bib) -> str:  # noqa: ANN001
         ("[@solo2001]", "([Solo 2001](references.md#solo2001))", "（[Solo，2001](references.md#solo2001)）"),
         ("@solo2001", "[Solo (2001)](references.md#solo2001)", "[Solo（2001）](references.md#solo2001)"),
         # two authors: "&" in parentheses, "and" in running text; 和 in Chinese
-        ("[@alpha2002]", "([Alpha & Beta 2002](references.md#alpha2002))", "（[Alpha 和 Beta，2002](references.md#alpha2002)）"),
-        ("@alpha2002", "[Alpha and Beta (2002)](references.md#alpha2002)", "[Alpha 和 Beta（2002）](references.md#alpha2002)"),
+        (
+            "[@alpha2002]",
+            "([Alpha & Beta 2002](references.md#alpha2002))",
+            "（[Alpha 和 Beta，2002](references.md#alpha2002)）",
+        ),
+        (
+            "@alpha2002",
+            "[Alpha and Beta (2002)](references.md#alpha2002)",
+            "[Alpha 和 Beta（2002）](references.md#alpha2002)",
+        ),
         # three or more: et al. / 等
-        ("[@gamma2003]", "([Gamma et al. 2003](references.md#gamma2003))", "（[Gamma 等，2003](references.md#gamma2003)）"),
+        (
+            "[@gamma2003]",
+            "([Gamma et al. 2003](references.md#gamma2003))",
+            "（[Gamma 等，2003](references.md#gamma2003)）",
+        ),
         ("@gamma2003", "[Gamma et al. (2003)](references.md#gamma2003)", "[Gamma 等（2003）](references.md#gamma2003)"),
         # a name particle stays lowercase and part of the surname
-        ("@vandeven2020", "[van de Ven and Tolias (2020)](references.md#vandeven2020)",
-         "[van de Ven 和 Tolias（2020）](references.md#vandeven2020)"),
+        (
+            "by @vandeven2020",
+            "by [van de Ven and Tolias (2020)](references.md#vandeven2020)",
+            "by [van de Ven 和 Tolias（2020）](references.md#vandeven2020)",
+        ),
     ],
 )
 def test_one_two_and_three_authors_in_both_languages(source: str, english: str, chinese: str, tiny_bib) -> None:  # noqa: ANN001
     assert cite_en(source, tiny_bib) == english
     assert cite_zh(source, tiny_bib) == chinese
+
+
+def test_a_name_particle_is_capitalised_at_the_start_of_a_sentence(tiny_bib) -> None:  # noqa: ANN001
+    assert cite_en("Known. @vandeven2020 showed", tiny_bib).startswith("Known. [Van de Ven and Tolias (2020)]")
+    assert cite_en("as @vandeven2020 showed", tiny_bib).startswith("as [van de Ven and Tolias (2020)]")
+    assert cite_zh("。@vandeven2020 表明", tiny_bib).startswith("。[van de Ven 和 Tolias（2020）]")
 
 
 def test_several_works_in_one_parenthesis(tiny_bib) -> None:  # noqa: ANN001
@@ -191,7 +212,10 @@ def test_entries_in_english_and_chinese_conventions(tiny_bib) -> None:  # noqa: 
     assert bib.format_entry(e["solo2001"], "zh") == (
         "SOLO A B, 2001. One author[J]. Journal of Tests, 3(4): 5-16. DOI:10.1000/solo."
     )
-    assert bib.format_entry(e["alpha2002"], "en") == "Alpha, C., & Beta, D. E. (2002). *Two Authors* (2nd ed.). Test Press."
+    assert (
+        bib.format_entry(e["alpha2002"], "en")
+        == "Alpha, C., & Beta, D. E. (2002). *Two Authors* (2nd ed.). Test Press."
+    )
     assert bib.format_entry(e["alpha2002"], "zh") == "ALPHA C, BETA D E, 2002. Two Authors[M]. 2nd ed. Test Press."
     assert bib.format_entry(e["gamma2003"], "en") == (
         "Gamma, F., Delta, G., & Epsilon, H. (2003). Three authors. *Proceedings of Testing*, 7–9."

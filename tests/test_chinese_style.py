@@ -126,7 +126,7 @@ _AMP_OR_AND = re.compile(r"[A-Z][\w'’.-]*,?\s*(?:&|\band\b)\s*[A-Z]")
 
 
 def check_latin_conjunctions(text: str, page: str) -> list[Hit]:
-    """"et al.", or "&"/"and" between two names, inside a sentence that contains Chinese."""
+    """ "et al.", or "&"/"and" between two names, inside a sentence that contains Chinese."""
     masked = mask_markdown(text)
     hits = []
     for lineno, line in enumerate(masked.split("\n"), start=1):
@@ -259,25 +259,34 @@ def test_no_corner_quotes(path: Path) -> None:
 
 @pytest.mark.parametrize("path", ZH_PAGES, ids=lambda p: p.name)
 def test_no_latin_conjunctions_in_chinese_sentences(path: Path) -> None:
-    _fail(check_latin_conjunctions(path.read_text(encoding="utf-8"), path.name),
-          "Chinese sentences with et al./and/& (use 等 and 和)")
+    _fail(
+        check_latin_conjunctions(path.read_text(encoding="utf-8"), path.name),
+        "Chinese sentences with et al./and/& (use 等 and 和)",
+    )
 
 
 @pytest.mark.parametrize("path", ALL_PAGES + DOCS_SRC_PY, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_forbidden_term_variants(path: Path, terms: list[Term]) -> None:
-    _fail(check_forbidden_terms(path.read_text(encoding="utf-8"), path.name, terms),
-          "forbidden term variants (docs_src/termbase.tsv)")
+    _fail(
+        check_forbidden_terms(path.read_text(encoding="utf-8"), path.name, terms),
+        "forbidden term variants (docs_src/termbase.tsv)",
+    )
 
 
 @pytest.mark.parametrize("path", ZH_PAGES, ids=lambda p: p.name)
 def test_terms_introduced_with_english_use_the_termbase(path: Path, terms: list[Term]) -> None:
-    _fail(check_introduced_terms(path.read_text(encoding="utf-8"), path.name, terms),
-          "terms introduced with a Chinese word other than the termbase's")
+    _fail(
+        check_introduced_terms(path.read_text(encoding="utf-8"), path.name, terms),
+        "terms introduced with a Chinese word other than the termbase's",
+    )
 
 
 @pytest.mark.parametrize("path", ZH_PAGES, ids=lambda p: p.name)
 def test_exercise_labels_use_full_width_parentheses(path: Path) -> None:
-    _fail(check_exercise_labels(path.read_text(encoding="utf-8"), path.name), "ASCII labels (a) in Chinese text (use （a）)")
+    _fail(
+        check_exercise_labels(path.read_text(encoding="utf-8"), path.name),
+        "ASCII labels (a) in Chinese text (use （a）)",
+    )
 
 
 @pytest.mark.parametrize("path", ZH_PAGES, ids=lambda p: p.name)
@@ -297,9 +306,16 @@ def test_termbase_is_well_formed(terms: list[Term]) -> None:
             assert other.zh not in t.forbidden, f"{other.zh!r} is both a term and forbidden for {t.en!r}"
     # The conflicts named in issue 8 are decided here.
     decided = {t.en: t for t in terms}
-    for en, variant in [("hippocampus", "海马体"), ("Dale's principle", "Dale 原则"), ("replay", "重放"),
-                        ("package (software)", "程序包"), ("batch", "批次"), ("fire (a spike)", "放电"),
-                        ("content-addressable memory", "内容寻址存储器"), ("credit assignment", "功劳分配")]:
+    for en, variant in [
+        ("hippocampus", "海马体"),
+        ("Dale's principle", "Dale 原则"),
+        ("replay", "重放"),
+        ("package (software)", "程序包"),
+        ("batch", "批次"),
+        ("fire (a spike)", "放电"),
+        ("content-addressable memory", "内容寻址存储器"),
+        ("credit assignment", "功劳分配"),
+    ]:
         assert variant in decided[en].forbidden, (en, variant)
     assert decided["epoch"].zh != decided["sweep (one update of every unit)"].zh
 
@@ -328,8 +344,14 @@ def _glossary_rows(path: Path) -> dict[str, list[tuple[str, str]]]:
     return sections
 
 
-SECTION_IDS = {"brain": "brain", "plasticity": "plasticity", "networks": "networks",
-               "training": "training", "memory": "memory-models", "code": "code"}
+SECTION_IDS = {
+    "brain": "brain",
+    "plasticity": "plasticity",
+    "networks": "networks",
+    "training": "training",
+    "memory": "memory-models",
+    "code": "code",
+}
 
 
 @pytest.mark.parametrize("page", ["notation.md", "notation.zh.md"])
@@ -397,9 +419,14 @@ def test_checks_reject_a_bad_page_and_accept_a_good_one(terms: list[Term]) -> No
     assert [h.line for h in bad["introduced"]] == [9, 9]  # 海马体（hippocampus）, 一轮（sweep）
     assert [h.line for h in bad["labels"]] == [11, 11]
     assert [h.line for h in bad["percent"]] == [13]
-    good = [check_quotes(GOOD_PAGE, "good"), check_latin_conjunctions(GOOD_PAGE, "good"),
-            check_forbidden_terms(GOOD_PAGE, "good", terms), check_introduced_terms(GOOD_PAGE, "good", terms),
-            check_exercise_labels(GOOD_PAGE, "good"), check_percent(GOOD_PAGE, "good")]
+    good = [
+        check_quotes(GOOD_PAGE, "good"),
+        check_latin_conjunctions(GOOD_PAGE, "good"),
+        check_forbidden_terms(GOOD_PAGE, "good", terms),
+        check_introduced_terms(GOOD_PAGE, "good", terms),
+        check_exercise_labels(GOOD_PAGE, "good"),
+        check_percent(GOOD_PAGE, "good"),
+    ]
     assert good == [[], [], [], [], [], []]
 
 

@@ -81,11 +81,19 @@ ALIASES_EN: dict[str, list[str]] = {
     "plasticity.md": ["synaptic plasticity", "plasticity", "Hebbian learning"],
     "hopfield.md": ["classical Hopfield networks?", "Hopfield networks?", "Hopfield"],
     "modern-hopfield.md": ["modern Hopfield networks?(?: and attention)?", "modern Hopfield", "attention"],
-    "digits.md": ["learning to recognise (?:handwritten )?digits", "learning (?:handwritten )?digits",
-                  "(?:handwritten )?digits", "MLP"],
+    "digits.md": [
+        "learning to recognise (?:handwritten )?digits",
+        "learning (?:handwritten )?digits",
+        "(?:handwritten )?digits",
+        "MLP",
+    ],
     "forgetting.md": ["catastrophic forgetting(?: and complementary learning systems)?", "forgetting"],
-    "working-memory.md": ["working memory(?: and (?:RNNs|recurrent networks))?", "working-memory",
-                          "recurrent networks?", "RNNs?"],
+    "working-memory.md": [
+        "working memory(?: and (?:RNNs|recurrent networks))?",
+        "working-memory",
+        "recurrent networks?",
+        "RNNs?",
+    ],
     "outlook.md": ["outlook(?: and FAQ)?", "challenges and outlook"],
     "performance.md": ["performance"],
     "errata.md": ["errata(?: of the source article)?"],
@@ -137,8 +145,10 @@ def _mention_regex(lang: str) -> list[tuple[re.Pattern[str], str]]:
     out = []
     for name, f in names:
         if lang == "en":
-            pat = (rf"(?P<m>\b(?:chapters?|page)\s+on\s+(?:the\s+)?{name}\b"
-                   rf"|\b(?<![-\w]){name}\s+(?:chapter|page)\b)")
+            pat = (
+                rf"(?P<m>\b(?:chapters?|page)\s+on\s+(?:the\s+)?{name}\b"
+                rf"|\b(?<![-\w]){name}\s+(?:chapter|page)\b)"
+            )
             out.append((re.compile(pat, re.I), f))
         else:
             pat = rf"(?P<m>(?:关于|讲)?“?{name}”?(?:的)?(?:这一章|一章|那一章|这章|章|一页|页))"
@@ -148,8 +158,10 @@ def _mention_regex(lang: str) -> list[tuple[re.Pattern[str], str]]:
 
 MENTIONS = {"en": _mention_regex("en"), "zh": _mention_regex("zh")}
 ADJACENT = {
-    "en": [(re.compile(r"\b(?P<m>next\s+chapter)\b", re.I), +1),
-           (re.compile(r"\b(?P<m>previous\s+chapter)\b", re.I), -1)],
+    "en": [
+        (re.compile(r"\b(?P<m>next\s+chapter)\b", re.I), +1),
+        (re.compile(r"\b(?P<m>previous\s+chapter)\b", re.I), -1),
+    ],
     "zh": [(re.compile(r"(?P<m>下一章)"), +1), (re.compile(r"(?P<m>上一章)"), -1)],
 }
 
@@ -213,7 +225,7 @@ def parse_prose(text: str, this_page: str) -> Prose:
     links: list[Link] = []
     pos = 0
     for m in _LINK_RE.finditer(masked):
-        before = masked[pos:m.start()]
+        before = masked[pos : m.start()]
         plain_parts.append(before)
         owner += [None] * len(before)
         target = m.group("target")
@@ -288,8 +300,9 @@ def check_mentions_are_links(text: str, page: str) -> list[Problem]:
             if target == base:
                 continue  # a page may name itself
             if target not in prose.owner[s:e]:
-                problems.append(Problem(page, _line_at(prose.plain, s),
-                                        f"'{m.group('m')}' names {target} but is not a link to it"))
+                problems.append(
+                    Problem(page, _line_at(prose.plain, s), f"'{m.group('m')}' names {target} but is not a link to it")
+                )
     for regex, step in ADJACENT[lang]:
         if base not in NAV_FILES:
             continue
@@ -301,24 +314,29 @@ def check_mentions_are_links(text: str, page: str) -> list[Problem]:
             s, e = m.span("m")
             a, b = _sentence_span(prose.plain, s, e)
             if target not in prose.owner[s:e] and target not in prose.owner[a:b]:
-                problems.append(Problem(page, _line_at(prose.plain, s),
-                                        f"'{m.group('m')}' should link to {target}"))
+                problems.append(Problem(page, _line_at(prose.plain, s), f"'{m.group('m')}' should link to {target}"))
     return problems
 
 
 _UNFINISHED = {
-    "en": re.compile(r"\b(in preparation|still being written|not yet written|yet to be written|planned chapters?|"
-                     r"coming soon|forthcoming|to be added|will be added later|under construction|work in progress)\b",
-                     re.I),
-    "zh": re.compile(r"(即将推出|即将完成|即将|筹备中|尚未完成|尚未写|编写中|撰写中|准备中|待完成|待补充|敬请期待|计划中的一章|后续补充)"),
+    "en": re.compile(
+        r"\b(in preparation|still being written|not yet written|yet to be written|planned chapters?|"
+        r"coming soon|forthcoming|to be added|will be added later|under construction|work in progress)\b",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"(即将推出|即将完成|即将|筹备中|尚未完成|尚未写|编写中|撰写中|准备中|待完成|待补充|敬请期待|计划中的一章|后续补充)"
+    ),
 }
 
 
 def check_no_unfinished_chapters(text: str, page: str) -> list[Problem]:
     """No page may say that a chapter is missing, planned or in preparation."""
     prose = parse_prose(text, _base(page)).plain
-    return [Problem(page, _line_at(prose, m.start()), f"'{m.group(0)}': every chapter of the nav exists")
-            for m in _UNFINISHED[_lang_of(page)].finditer(prose)]
+    return [
+        Problem(page, _line_at(prose, m.start()), f"'{m.group(0)}': every chapter of the nav exists")
+        for m in _UNFINISHED[_lang_of(page)].finditer(prose)
+    ]
 
 
 def check_reading_map(text: str, page: str) -> list[Problem]:
@@ -337,8 +355,7 @@ def check_reading_map(text: str, page: str) -> list[Problem]:
             continue
         title = en if lang == "en" else NAV_ZH[en]
         if (f, title) not in linked:
-            problems.append(Problem(page, _line_at(text, start),
-                                    f"reading map lacks [{title}]({f})"))
+            problems.append(Problem(page, _line_at(text, start), f"reading map lacks [{title}]({f})"))
     return problems
 
 
@@ -384,14 +401,17 @@ def check_anchors_exist(text: str, page: str, docs: Path = DOCS) -> list[Problem
 
 
 _PROMISE = {
-    "en": re.compile(r"\b(returns? to|comes? back to|come back (?:to|in)|comes? back in|revisits?|"
-                     r"picks? (?:this|it|them) up again|takes? (?:this|it|them) up again|returns? in)\b", re.I),
+    "en": re.compile(
+        r"\b(returns? to|comes? back to|come back (?:to|in)|comes? back in|revisits?|"
+        r"picks? (?:this|it|them) up again|takes? (?:this|it|them) up again|returns? in)\b",
+        re.I,
+    ),
     "zh": re.compile(r"(会回到|回到这|再回到|还会回到|重新讨论|再谈|还会讨论|会再讨论|再次讨论|再次出现)"),
 }
 
 
 def check_promises_have_anchors(text: str, page: str) -> list[Problem]:
-    """"Chapter X returns to this": the sentence links to an anchor on another page."""
+    """ "Chapter X returns to this": the sentence links to an anchor on another page."""
     lang, base = _lang_of(page), _base(page)
     prose = parse_prose(text, base)
     by_line: dict[int, list[Link]] = {}
@@ -406,8 +426,13 @@ def check_promises_have_anchors(text: str, page: str) -> list[Problem]:
         lines = range(_line_at(prose.plain, a), _line_at(prose.plain, b) + 1)
         anchored = [lnk for ln in lines for lnk in by_line.get(ln, []) if lnk.page in targets and lnk.anchor]
         if not anchored:
-            problems.append(Problem(page, _line_at(prose.plain, m.start()),
-                                    f"promise '{m.group(0)}' about {sorted(targets)} links no #anchor there"))
+            problems.append(
+                Problem(
+                    page,
+                    _line_at(prose.plain, m.start()),
+                    f"promise '{m.group(0)}' about {sorted(targets)} links no #anchor there",
+                )
+            )
     return problems
 
 
@@ -472,13 +497,16 @@ def _break(text: str, old: str, new: str) -> str:
 def test_mention_check_bites() -> None:
     text = _read("hopfield.md")
     assert not check_mentions_are_links(text, "hopfield.md")
-    broken = _break(text, "The [catastrophic forgetting](forgetting.md) chapter",
-                    "The catastrophic forgetting chapter")
+    broken = _break(text, "The [catastrophic forgetting](forgetting.md) chapter", "The catastrophic forgetting chapter")
     assert [p.what for p in check_mentions_are_links(broken, "hopfield.md")] == [
-        "'catastrophic forgetting chapter' names forgetting.md but is not a link to it"]
+        "'catastrophic forgetting chapter' names forgetting.md but is not a link to it"
+    ]
     # Linked to the wrong chapter is as bad as not linked.
-    wrong = _break(text, "The [catastrophic forgetting](forgetting.md) chapter",
-                   "The [catastrophic forgetting](training.md) chapter")
+    wrong = _break(
+        text,
+        "The [catastrophic forgetting](forgetting.md) chapter",
+        "The [catastrophic forgetting](training.md) chapter",
+    )
     assert check_mentions_are_links(wrong, "hopfield.md")
     zh = _read("hopfield.zh.md")
     assert not check_mentions_are_links(zh, "hopfield.zh.md")
@@ -493,8 +521,7 @@ def test_mention_check_bites() -> None:
 def test_unfinished_check_bites() -> None:
     text = _read("index.md")
     assert not check_no_unfinished_chapters(text, "index.md")
-    broken = _break(text, "[Catastrophic forgetting](forgetting.md), ",
-                    "in preparation: catastrophic forgetting, ")
+    broken = _break(text, "[Catastrophic forgetting](forgetting.md), ", "in preparation: catastrophic forgetting, ")
     assert len(check_no_unfinished_chapters(broken, "index.md")) == 1
     zh = _read("index.zh.md")
     broken_zh = _break(zh, "[灾难性遗忘](forgetting.md)、", "编写中：灾难性遗忘、")
@@ -502,8 +529,10 @@ def test_unfinished_check_bites() -> None:
 
 
 def test_reading_map_check_bites() -> None:
-    for page, old in [("index.md", "[Working memory and RNNs](working-memory.md)"),
-                      ("index.zh.md", "[工作记忆与循环网络](working-memory.md)")]:
+    for page, old in [
+        ("index.md", "[Working memory and RNNs](working-memory.md)"),
+        ("index.zh.md", "[工作记忆与循环网络](working-memory.md)"),
+    ]:
         text = _read(page)
         assert not check_reading_map(text, page)
         broken = _break(text, old, "working memory")
@@ -516,7 +545,8 @@ def test_anchor_and_promise_checks_bite() -> None:
     assert not check_promises_have_anchors(text, "hopfield.md")
     broken = _break(text, "forgetting.md#palimpsest", "forgetting.md#palimpsests-section")
     assert [p.what for p in check_anchors_exist(broken, "hopfield.md")] == [
-        "#palimpsests-section does not exist on forgetting.md"]
+        "#palimpsests-section does not exist on forgetting.md"
+    ]
     no_anchor = _break(text, "[palimpsest memories](forgetting.md#palimpsest)", "palimpsest memories")
     assert len(check_promises_have_anchors(no_anchor, "hopfield.md")) == 1
     zh = _read("hopfield.zh.md")

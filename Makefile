@@ -9,11 +9,12 @@ BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 JS_OK  := node_modules/.installed
 
-.PHONY: help setup serve build test lint mutation pdf lock clean
+.PHONY: help setup serve build test test-fast lint mutation pdf lock clean
 
 help:
 	@echo "make serve   build and serve the site at http://127.0.0.1:8000 (English at /, Chinese at /zh/)"
 	@echo "make test    run the whole test suite, including a strict build of the site"
+	@echo "make test-fast  only the tests that build nothing (package, doctests, sources; under a minute)"
 	@echo "make build   build the site into site/"
 	@echo "make lint    ruff over the Python sources and strict mypy over the package (also part of make test)"
 	@echo "make mutation  mutate src/nnmem and run the fast package tests against every mutant (slow: about an hour)"
@@ -41,6 +42,9 @@ build: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not docs"
 
 lint: setup
 	$(BIN)/ruff check src tests hooks docs_src tools bench

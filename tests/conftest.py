@@ -1,14 +1,36 @@
-"""Shared fixtures: the XOR data set and a built copy of the site."""
+"""Shared fixtures: the XOR data set, the built site, a local server and Chromium.
+
+The whole book is built at most twice per test session, and both builds start
+in the background as soon as the tests are collected (the package tests run
+meanwhile; tests that need the site are moved to the end of the run):
+
+* ``book_build`` / ``built_site``: one strict build of the whole bilingual
+  site, shared by every test that reads the built site (site checks, browser,
+  notebooks, PDF).
+* ``second_book_build``: a second, independent build, only started when a
+  selected test asks for it ("two builds give the same pages").
+
+Each build gets its own empty experiment cache (``NNBOOK_CACHE_DIR`` in a
+fresh temporary directory), so the tests never compare a cache with itself
+and never read or write the cache in the working tree. Every ``mkdocs build``
+the tests run goes through :func:`run_mkdocs_build`, which counts it; the
+count is printed at the end of the run ("mkdocs builds in this session").
+Fast tier without any build: ``pytest -m "not docs"``.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +42,10 @@ from threadpoolctl import threadpool_limits
 threadpool_limits(limits=1)
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+
+# Fixtures that need a build of the whole book; a test using any of them is a `docs` test.
+FULL_BUILD_FIXTURES = {"book_build", "built_site", "site_url", "second_book_build"}
 
 
 @pytest.fixture
@@ -29,25 +55,181 @@ def xor() -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the whole bilingual site once, strictly, and return its directory."""
-    site = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+# --- every `mkdocs build` the tests run -------------------------------------------------------
+
+BUILD_LOG: list[tuple[str, float]] = []  # (what was built, seconds)
+
+
+def mkdocs_command(site_dir: Path, config_file: Path | None = None) -> list[str]:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
+    if config_file is not None:
+        command += ["--config-file", str(config_file)]
+    return command
+
+
+def build_env(cache_dir: Path) -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NNBOOK_CACHE_DIR": str(cache_dir)}
+
+
+def run_mkdocs_build(site_dir: Path, cache_dir: Path, *, config_file: Path | None = None,
+                     what: str = "fixture site") -> subprocess.CompletedProcess[str]:
+    """Run one strict `mkdocs build` in a subprocess (counted in the session's build log)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(mkdocs_command(site_dir, config_file), cwd=ROOT, env=build_env(cache_dir),
+                          capture_output=True, text=True)
+    BUILD_LOG.append((what, time.perf_counter() - t0))
+    return proc
+
+
+@dataclass
+class BookBuild:
+    """A strict build of the whole book into ``site``, from an empty experiment cache ``cache``.
+
+    Started in the background by :meth:`start`; :meth:`wait` returns the site
+    directory or fails the calling test with the end of the build's output.
+    """
+
+    name: str
+    site: Path
+    cache: Path
+    process: subprocess.Popen[bytes] | None = None
+    log_file: Path | None = None
+    started: float = 0.0
+    seconds: float | None = None
+    returncode: int | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> None:
+        if self.process is not None:
+            return
+        self.cache.mkdir(parents=True, exist_ok=True)
+        self.log_file = self.site.parent / f"{self.name}.log"
+        self.started = time.perf_counter()
+        with open(self.log_file, "wb") as log:
+            self.process = subprocess.Popen(mkdocs_command(self.site), cwd=ROOT, env=build_env(self.cache),
+                                            stdout=log, stderr=subprocess.STDOUT)
+
+    def wait(self) -> Path:
+        with self._lock:
+            self.start()
+            assert self.process is not None and self.log_file is not None
+            if self.returncode is None:
+                self.returncode = self.process.wait()
+                self.seconds = time.perf_counter() - self.started
+                BUILD_LOG.append((f"whole book ({self.name})", self.seconds))
+        if self.returncode != 0:
+            output = self.log_file.read_text(encoding="utf-8", errors="replace")
+            pytest.fail(f"`mkdocs build --strict` of the whole book ({self.name}) failed:\n{output[-8000:]}")
+        return self.site
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class BookBuilds:
+    """The session's (at most two) builds of the whole book, in one temporary directory."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="nnmem-test-builds-"))
+        self.first = BookBuild("first", self.root / "first" / "site", self.root / "first" / "cache")
+        self.second = BookBuild("second", self.root / "second" / "site", self.root / "second" / "cache")
+        for build in (self.first, self.second):
+            build.site.parent.mkdir(parents=True)
+
+    def close(self) -> None:
+        for build in (self.first, self.second):
+            build.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+BUILDS_KEY = pytest.StashKey[BookBuilds]()
+
+
+def _builds(config: pytest.Config) -> BookBuilds:
+    if BUILDS_KEY not in config.stash:
+        config.stash[BUILDS_KEY] = BookBuilds()
+    return config.stash[BUILDS_KEY]
+
+
+def _needs_book(item: pytest.Item) -> bool:
+    return bool(FULL_BUILD_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that needs the built book `docs`, and run those last, so the others run while it builds."""
+    for item in items:
+        if _needs_book(item):
+            item.add_marker(pytest.mark.docs)
+    items.sort(key=_needs_book)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the builds the selected tests need, in the background, before the first test runs."""
+    if session.config.option.collectonly:
+        return
+    needed = set()
+    for item in session.items:
+        needed |= FULL_BUILD_FIXTURES & set(getattr(item, "fixturenames", ()))
+    if not needed:
+        return
+    builds = _builds(session.config)
+    builds.first.start()
+    if "second_book_build" in needed:
+        builds.second.start()  # two processes: the machine's two cores build both at once
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if BUILDS_KEY in session.config.stash:
+        session.config.stash[BUILDS_KEY].close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not BUILD_LOG:
+        return
+    full = [s for what, s in BUILD_LOG if what.startswith("whole book")]
+    small = [s for what, s in BUILD_LOG if not what.startswith("whole book")]
+    terminalreporter.write_line(
+        f"mkdocs builds in this session: {len(full)} of the whole book"
+        f" ({', '.join(f'{s:.0f} s' for s in full) or '-'}), {len(small)} of small fixture sites"
+        f" ({sum(small):.0f} s in all)"
     )
-    if proc.returncode != 0:
-        pytest.fail(f"`mkdocs build --strict` failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-8000:]}")
-    return site
 
 
-CHROMIUM = Path("/usr/bin/chromium")
+@pytest.fixture(scope="session")
+def mkdocs_build() -> Any:
+    """:func:`run_mkdocs_build`, for tests that build small fixture sites of their own."""
+    return run_mkdocs_build
 
+
+@pytest.fixture(scope="session")
+def book_build(request: pytest.FixtureRequest) -> BookBuild:
+    """The session's strict build of the whole book (from an empty experiment cache); waits for it."""
+    build = _builds(request.config).first
+    build.wait()
+    return build
+
+
+@pytest.fixture(scope="session")
+def built_site(book_build: BookBuild) -> Path:
+    """Directory of the session's strict build of the whole bilingual site."""
+    return book_build.site
+
+
+@pytest.fixture(scope="session")
+def second_book_build(request: pytest.FixtureRequest) -> BookBuild:
+    """A second, independent build of the whole book from another empty cache (for reproducibility checks)."""
+    build = _builds(request.config).second
+    build.wait()
+    return build
+
+
+# --- serving the built site and a browser ------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:

@@ -18,7 +18,9 @@ DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT / "hooks"))
 from book import twin_problems  # noqa: E402
 
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$", re.M | re.S)
+FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$", re.M | re.S
+)
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$", re.M)
 HEADING_ID = re.compile(r"\{\s*#([A-Za-z0-9_-]+)[^}]*\}\s*$")
 
@@ -40,7 +42,8 @@ def executed_blocks(text: str) -> list[tuple[str, str]]:
     for match in FENCE.finditer(text):
         if "exec=" in match["info"]:
             indent = match["indent"]
-            body = "\n".join(line[len(indent):] if line.startswith(indent) else line for line in match["body"].splitlines())
+            lines = match["body"].splitlines()
+            body = "\n".join(line[len(indent):] if line.startswith(indent) else line for line in lines)
             blocks.append((match["info"].strip(), body.strip()))
     return blocks
 
@@ -92,7 +95,7 @@ def test_twins_execute_the_same_code(page: Path) -> None:
     en = executed_blocks(page.read_text(encoding="utf-8"))
     zh = executed_blocks(twin(page).read_text(encoding="utf-8"))
     assert [info for info, _ in en] == [info for info, _ in zh]
-    for (info, en_code), (_, zh_code) in zip(en, zh):
+    for (info, en_code), (_, zh_code) in zip(en, zh, strict=True):
         assert en_code == zh_code, f"{page.name}: block {info!r} differs between the languages"
 
 

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +40,9 @@ class Visit:
         self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
         self.page.on("response", lambda r: r.status >= 400 and self.console_errors.append(f"HTTP {r.status} {r.url}"))
         self.page.goto(url, wait_until="load")
-        self.page.wait_for_function("document.querySelectorAll('.arithmatex').length === 0 || document.querySelectorAll('.katex').length > 0")
+        self.page.wait_for_function(
+            "document.querySelectorAll('.arithmatex').length === 0 || document.querySelectorAll('.katex').length > 0"
+        )
 
     def close(self) -> None:
         self.context.close()
@@ -65,13 +66,15 @@ def visits(browser: Any, site_url: str) -> Iterator[dict[tuple[str, str], dict[s
                     mathSource: document.querySelectorAll('.arithmatex').length,
                     mathRendered: document.querySelectorAll('.arithmatex .katex').length,
                     katexErrors: document.querySelectorAll('.katex-error').length,
-                    figures: Array.from(document.querySelectorAll('figure.nnbook-figure svg')).map(s => s.getAttribute('aria-label') || ''),
+                    figures: Array.from(document.querySelectorAll('figure.nnbook-figure svg'))
+                      .map(s => s.getAttribute('aria-label') || ''),
                     images: Array.from(document.querySelectorAll('article img')).map(i => i.getAttribute('alt') || ''),
                     navText: Array.from(document.querySelectorAll('.md-nav--primary .md-nav__link'))
                       .filter(a => !a.closest('.md-nav--secondary'))  // the page's own table of contents
                       .map(a => a.innerText.trim()).filter(Boolean),
                     lang: document.documentElement.lang,
-                    switchLinks: Array.from(document.querySelectorAll('a.md-select__link[hreflang]')).map(a => [a.hreflang, a.href]),
+                    switchLinks: Array.from(document.querySelectorAll('a.md-select__link[hreflang]'))
+                      .map(a => [a.hreflang, a.href]),
                   };
                 }"""
             )
@@ -160,7 +163,9 @@ SEARCHES = [
 
 
 @pytest.mark.parametrize(("lang", "query", "expected"), SEARCHES, ids=[q for _, q, _ in SEARCHES])
-def test_search_finds_the_right_pages_first(browser: Any, site_url: str, lang: str, query: str, expected: set[str]) -> None:
+def test_search_finds_the_right_pages_first(
+    browser: Any, site_url: str, lang: str, query: str, expected: set[str]
+) -> None:
     v = Visit(browser, site_url + page_path(lang, "index"))
     v.page.click("label.md-search__icon, .md-search__input")
     v.page.fill("input.md-search__input", query)

@@ -12,7 +12,13 @@ styles are ``docs/stylesheets/print.css``) and prints the page to A4. pypdf
 then joins the chapters behind a title page with a table of contents, stamps
 running footers with continuous page numbers, adds bookmarks (parts and
 chapters), turns links between chapters into links inside the PDF, and sets
-the document metadata.
+the document metadata. Only pypdf's public API is used: pages are added
+without their annotations (so no chapter brings its named destinations or
+links), every link is made anew with ``pypdf.annotations.Link``, bookmarks
+with ``add_outline_item``, the Info dictionary through ``metadata``, and the
+document language through the catalog that ``root_object`` exposes (pypdf has
+no setter for ``/Lang``). The preface's PDF links are shown by editing one
+start tag that ``html.parser`` finds, not by a regular expression.
 
 Determinism: the Info dictionary is written from scratch (Chromium's
 CreationDate/ModDate are dropped) and carries no date unless
@@ -34,17 +40,18 @@ import html
 import http.server
 import io
 import os
-import re
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
+from pypdf.annotations import Link
+from pypdf.generic import DictionaryObject, Fit, NameObject, TextStringObject
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -69,7 +76,8 @@ TEXT = {
         "subtitle": "How artificial neural networks work, and how memory works in them and in the brain",
         "generated": "Generated from the site built at commit {commit}.",
         "unknown": "Generated from the site; commit unknown.",
-        "licence": "Text and figures CC BY 4.0, code MIT. Every figure and number was computed from the nnmem package when the site was built.",
+        "licence": "Text and figures CC BY 4.0, code MIT. Every figure and number was computed from the nnmem package"
+                   " when the site was built.",
         "contents": "Contents",
         "lang": "en",
         "html_lang": "en",
@@ -119,7 +127,12 @@ PREPARE_JS = """async () => {
   const box = document.createElement('div');
   box.setAttribute('aria-hidden', 'true');
   box.style.cssText = 'position:absolute;left:0;top:0;width:1px;height:1px;overflow:hidden;opacity:0';
-  for (const id of ids) { const a = document.createElement('a'); a.href = '#' + encodeURIComponent(id); a.textContent = '.'; box.appendChild(a); }
+  for (const id of ids) {
+    const a = document.createElement('a');
+    a.href = '#' + encodeURIComponent(id);
+    a.textContent = '.';
+    box.appendChild(a);
+  }
   const article = document.querySelector('article') || document.body;
   article.appendChild(box);
   await document.fonts.ready;
@@ -260,7 +273,8 @@ def front_matter_html(lang: str, commit: str | None, chapters: list[Chapter], of
         cls = "entry in-part" if c.part else "entry"
         rows.append(f'<div class="{cls}"><span>{html.escape(c.title)}</span><span class="dots"></span>'
                     f"<span>{c.start + offset + 1}</span></div>")
-    return (f'<!doctype html><html lang="{t["html_lang"]}"><head><meta charset="utf-8"><style>{FRONT_CSS}</style></head><body>'
+    return (f'<!doctype html><html lang="{t["html_lang"]}"><head><meta charset="utf-8">'
+            f'<style>{FRONT_CSS}</style></head><body>'
             f'<div class="sheet"><h1>{html.escape(t["title"])}</h1><p class="subtitle">{html.escape(t["subtitle"])}</p>'
             f'<p class="small">{html.escape(gen)}</p><p class="small">{html.escape(t["licence"])}</p></div>'
             f'<div class="sheet toc"><h2>{html.escape(t["contents"])}</h2>{"".join(rows)}</div></body></html>')
@@ -274,7 +288,8 @@ def footer_html(lang: str, labels: list[str | None]) -> str:
         else:
             pages.append(f'<div class="p"><div class="f"><span class="t">{html.escape(label)}</span>'
                          f"<span>{number}</span></div></div>")
-    return (f'<!doctype html><html lang="{TEXT[lang]["html_lang"]}"><head><meta charset="utf-8"><style>{FOOTER_CSS}</style>'
+    return (f'<!doctype html><html lang="{TEXT[lang]["html_lang"]}"><head><meta charset="utf-8">'
+            f'<style>{FOOTER_CSS}</style>'
             f'</head><body>{"".join(pages)}</body></html>')
 
 
@@ -302,72 +317,42 @@ def build_book(lang: str, chapters: list[Chapter], front: bytes, footers: bytes,
                commit: str | None) -> bytes:
     t = TEXT[lang]
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
-    front_pages = len(writer.pages)
+    # Pages are added one by one without their annotations (not `append`), so no input brings its own
+    # outline, named destinations, links or document information: links and bookmarks are made below.
+    for page in PdfReader(io.BytesIO(front)).pages:
+        writer.add_page(page)
     targets: dict[str, int] = {}
     anchors: dict[tuple[str, str], tuple[int, float]] = {}
+    links: list[tuple[int, Chapter, DictionaryObject]] = []  # (book page, its chapter, Chromium's link)
     for c in chapters:
         reader = PdfReader(io.BytesIO(c.pdf))
         start = len(writer.pages)
         for name, (index, top) in _destinations(reader).items():
             anchors[(c.url, name)] = (start + index, top)
-        writer.append(reader, import_outline=False)
+        for index, page in enumerate(reader.pages):
+            writer.add_page(page, excluded_keys=["/Annots"])
+            for annotation in page.annotations or []:
+                annotation = annotation.get_object()
+                if annotation.get("/Subtype") == "/Link":  # Chromium writes no other annotations
+                    links.append((start + index, c, annotation))
         targets[c.url] = start
-    # Chromium's own named destinations were merged per chapter and would clash; links use explicit ones.
-    if "/Names" in writer._root_object:
-        del writer._root_object["/Names"]
-    if "/Dests" in writer._root_object:
-        del writer._root_object["/Dests"]
 
     overlay = PdfReader(io.BytesIO(footers))
     assert len(overlay.pages) == len(writer.pages), (len(overlay.pages), len(writer.pages))
-    for page, stamp in zip(writer.pages, overlay.pages):
+    for page, stamp in zip(writer.pages, overlay.pages, strict=True):
         page.merge_page(stamp, over=True)
 
     # Links: inside a chapter or to another chapter -> an explicit place in the book; elsewhere on the
     # local server -> the public site (--site-url) or no link at all. External links stay as they are.
-    owner: list[Chapter | None] = [None] * front_pages
-    for c in chapters:
-        owner += [c] * c.pages
-    for number, page in enumerate(writer.pages):
-        annots = page.get("/Annots")
-        if not annots:
-            continue
-        keep = ArrayObject()
-        for ref in annots.get_object():
-            annot = ref.get_object()
-            if annot.get("/Subtype") != "/Link" or owner[number] is None:
-                keep.append(ref)
-                continue
-            action = annot.get("/A")
-            action = action.get_object() if action is not None else None
-            named = annot.get("/Dest")
-            if named is None and action is not None and action.get("/S") == "/GoTo":
-                named = action.get("/D")
-            if named is not None:  # a named destination in the same chapter
-                dest = anchors.get((owner[number].url, _name(named))) if isinstance(named, str) else None
-                annot.pop(NameObject("/Dest"), None)
-                if dest is not None:
-                    annot[NameObject("/A")] = _goto(writer, *dest)
-                    keep.append(ref)
-                else:
-                    annot.pop(NameObject("/A"), None)
-                continue
-            uri = str(action.get("/URI", "")) if action is not None else ""
-            if not uri.startswith(base):
-                keep.append(ref)
-                continue
-            url, fragment = urldefrag(uri)
-            if url in targets:
-                dest = anchors.get((url, unquote(fragment))) if fragment else None
-                annot[NameObject("/A")] = _goto(writer, *(dest or (targets[url], A4[1])))
-                keep.append(ref)
-            elif site_url:
-                action[NameObject("/URI")] = TextStringObject(site_url.rstrip("/") + "/" + uri[len(base):])
-                keep.append(ref)
-            else:  # dropped; the object must not keep the random port of the local server either
-                annot.pop(NameObject("/A"), None)
-        page[NameObject("/Annots")] = keep
+    for number, chapter, link in links:
+        rect = tuple(float(v) for v in link["/Rect"])
+        target = _link_target(link, chapter, anchors, targets, base, site_url)
+        if isinstance(target, str):
+            writer.add_annotation(number, Link(rect=rect, url=target))
+        elif target is not None:
+            index, top = target
+            fit = Fit.xyz(left=0, top=round(top, 2), zoom=0)
+            writer.add_annotation(number, Link(rect=rect, target_page_index=index, fit=fit))
     writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
 
     # Bookmarks: title page, parts, chapters.
@@ -382,7 +367,6 @@ def build_book(lang: str, chapters: list[Chapter], front: bytes, footers: bytes,
         writer.add_outline_item(title=c.title, page_number=targets[c.url], parent=parent)
     writer.page_mode = "/UseOutlines"
 
-    writer._info = None  # drop whatever the first input brought
     meta = {
         "/Title": t["title"],
         "/Author": "The nnmem book authors",
@@ -393,10 +377,12 @@ def build_book(lang: str, chapters: list[Chapter], front: bytes, footers: bytes,
     }
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'")
+        stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
         meta["/CreationDate"] = meta["/ModDate"] = stamp
-    writer.add_metadata(meta)
-    writer._root_object[NameObject("/Lang")] = TextStringObject(t["lang"])
+    writer.metadata = meta  # replaces the whole Info dictionary, pypdf's default entries included
+    # The document language (ISO 32000 catalog entry /Lang); pypdf has no setter for it, so it is
+    # written through the writer's public catalog, `root_object`.
+    writer.root_object[NameObject("/Lang")] = TextStringObject(t["lang"])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -407,15 +393,34 @@ def _name(name: Any) -> str:
     return unquote(name[1:] if name.startswith("/") else name)
 
 
-def _goto(writer: PdfWriter, index: int, top: float) -> DictionaryObject:
-    dest = ArrayObject([writer.pages[index].indirect_reference, NameObject("/XYZ"), NumberObject(0),
-                        FloatObject(round(top, 2)), NumberObject(0)])
-    return DictionaryObject({NameObject("/S"): NameObject("/GoTo"), NameObject("/D"): dest})
+def _link_target(link: DictionaryObject, chapter: Chapter, anchors: dict[tuple[str, str], tuple[int, float]],
+                 targets: dict[str, int], base: str, site_url: str | None) -> str | tuple[int, float] | None:
+    """Where one of Chromium's links goes in the book: an address, (page index, top) or None (dropped)."""
+    action = link.get("/A")
+    action = action.get_object() if action is not None else None
+    named = link.get("/Dest")
+    if named is None and action is not None and action.get("/S") == "/GoTo":
+        named = action.get("/D")
+    if named is not None:  # a named destination in the same chapter
+        return anchors.get((chapter.url, _name(named))) if isinstance(named, str) else None
+    uri = str(action.get("/URI", "")) if action is not None else ""
+    if not uri:
+        return None
+    if not uri.startswith(base):
+        return uri
+    url, fragment = urldefrag(uri)
+    if url in targets:
+        dest = anchors.get((url, unquote(fragment))) if fragment else None
+        return dest or (targets[url], A4[1])  # an unknown fragment: the top of the chapter
+    if site_url:
+        return site_url.rstrip("/") + "/" + uri[len(base):]
+    return None  # a page of the site that is not in this book, and no public address to send readers to
 
 
 def make_book(browser: Any, base: str, lang: str, out: Path, *, pages: list[str] | None, commit: str | None,
               site_url: str | None, log: Any = print) -> Path:
-    context = browser.new_context(viewport={"width": 1000, "height": 1400}, color_scheme="light", locale=TEXT[lang]["lang"])
+    context = browser.new_context(viewport={"width": 1000, "height": 1400}, color_scheme="light",
+                                  locale=TEXT[lang]["lang"])
     page = context.new_page()
     chapters = navigation(page, base, lang)
     if pages is not None:
@@ -447,7 +452,38 @@ def make_book(browser: Any, base: str, lang: str, out: Path, *, pages: list[str]
     return out
 
 
-PDF_LINKS = re.compile(r'(<p class="nnbook-pdf-links")\s+hidden(\s*>)')
+class _HiddenPdfLinks(HTMLParser):
+    """Finds the start tags ``<p class="nnbook-pdf-links" hidden>`` of a page: ((line, column), tag text, attrs)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[tuple[int, int], str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "p" and "nnbook-pdf-links" in classes and any(name == "hidden" for name, _ in attrs):
+            self.found.append((self.getpos(), self.get_starttag_text() or "", attrs))
+
+
+def show_pdf_links(text: str) -> str:
+    """``text`` with the ``hidden`` attribute removed from its ``<p class="nnbook-pdf-links">`` elements."""
+    parser = _HiddenPdfLinks()
+    parser.feed(text)
+    parser.close()
+    if not parser.found:
+        return text
+    line_starts = [0]
+    for line in text.splitlines(keepends=True):
+        line_starts.append(line_starts[-1] + len(line))
+    out, done = [], 0
+    for (line, column), tag_text, attrs in parser.found:
+        start = line_starts[line - 1] + column
+        assert text.startswith(tag_text, start), (tag_text, text[start:start + len(tag_text)])
+        kept = "".join(f' {name}="{html.escape(value, quote=True)}"' if value is not None else f" {name}"
+                       for name, value in attrs if name != "hidden")
+        out += [text[done:start], f"<p{kept}>"]
+        done = start + len(tag_text)
+    return "".join(out) + text[done:]
 
 
 def publish_links(site: Path, out_dir: Path) -> list[Path]:
@@ -458,7 +494,7 @@ def publish_links(site: Path, out_dir: Path) -> list[Path]:
     for page in (site / "index.html", site / "zh" / "index.html"):
         if page.exists():
             text = page.read_text(encoding="utf-8")
-            new = PDF_LINKS.sub(r"\1\2", text)
+            new = show_pdf_links(text)
             if new != text:
                 page.write_text(new, encoding="utf-8")
                 changed.append(page)

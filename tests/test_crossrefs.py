@@ -113,7 +113,7 @@ ALIASES_ZH: dict[str, list[str]] = {
     "hopfield.md": ["经典霍普菲尔德网络", "霍普菲尔德网络"],
     "modern-hopfield.md": ["现代霍普菲尔德网络(?:与注意力)?"],
     "digits.md": ["学习识别手写数字", "识别手写数字", "手写数字", "学习识别数字", "数字识别"],
-    "forgetting.md": ["灾难性遗忘"],
+    "forgetting.md": ["灾难性遗忘", "遗忘"],
     "working-memory.md": ["工作记忆与循环网络", "工作记忆", "循环网络"],
     "outlook.md": ["展望与常见问题", "展望"],
     "performance.md": ["性能"],

@@ -62,6 +62,16 @@ def test_calling_checks_but_the_attributes_hold_the_unchecked_maths(name: str) -
         assert np.all(np.isfinite(act.derivative(np.array([1e308, -1e308]))))
 
 
+def test_a_new_activation_unwraps_checked_functions() -> None:
+    act = activations.Activation("mine", relu, relu_derivative)
+    assert act.name == "mine"
+    assert act.function is relu.__wrapped__  # type: ignore[attr-defined]
+    assert act.derivative is relu_derivative.__wrapped__  # type: ignore[attr-defined]
+    raw = activations.Activation("raw", np.tanh, np.cos)  # plain functions are kept as they are
+    assert raw.function is np.tanh and raw.derivative is np.cos
+    np.testing.assert_array_equal(act(np.array([-1.0, 2.0])), [0.0, 2.0])
+
+
 def test_identity_returns_a_new_array_with_the_same_values() -> None:
     z = np.array([[1.5, -2.0]])
     out = activations.identity(z)

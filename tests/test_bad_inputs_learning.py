@@ -944,6 +944,19 @@ BAD = [
         r"^`w` and `x` are finite but the update overflowed the range of float64 numbers; rescale them\.$",
         id="oja_update-overflow",
     ),
+    pytest.param(  # y = inf and inf * 0 = NaN: neither warning may escape
+        lambda: H.hebb_update(np.array([1e200, 1.0]), np.array([1e200, 0.0]), learning_rate=0.1), ValueError,
+        r"^`w` and `x` are finite but the update overflowed the range of float64 numbers; rescale them\.$",
+        id="hebb_update-overflow-nan",
+    ),
+    pytest.param(
+        lambda: H.hebb_update(np.ones(2), np.ones((2, 2)), learning_rate=0.1), ValueError,
+        r"^`x` must have shape \(2,\); got shape \(2, 2\)\.$", id="hebb_update-x-2d",
+    ),
+    pytest.param(
+        lambda: H.stdp_window(np.zeros(1), a_plus=0), ValueError,
+        r"^`a_plus` must be a finite positive number; got 0\.$", id="stdp-a_plus-zero",
+    ),
     pytest.param(
         lambda: T.forward_propagation(np.array([[1e300, 1e300]]), HUGE),
         ValueError,

@@ -1,4 +1,10 @@
-"""Tests of the experiments behind docs/hopfield.md (letters, dynamics, capacity)."""
+"""Tests of the experiments behind docs/hopfield.md (letters, dynamics, capacity).
+
+Most checks are laws (energy never rises, the 2-cycle, m = 1 - 2f for a cue with
+a fraction f of flipped bits, the Gaussian crosstalk formula and Hertz, Krogh &
+Palmer's table). Checks marked "Guards" protect prose with values that are the
+experiment's own measured outcome, not an independent check.
+"""
 
 from __future__ import annotations
 
@@ -55,7 +61,11 @@ def test_a_tie_keeps_the_state_and_the_energy():
         assert out["state"][0] == s0 and out["energies"][1] == out["energies"][0]
 
 
-def test_dynamics_run():
+def test_dynamics_experiment():
+    """Laws: the two-neuron 2-cycle, async energy and Goles' function never rising, a 3-mixture's overlaps of 1/2 and
+    its energy above a pattern's. Guards the sentences "The asynchronous curve only goes down" (final overlap above
+    0.99), "the synchronous run settles into two states ... both far from the pattern" and "at load 0.2 none reaches a
+    pattern" on page hopfield: those thresholds are the package's own output, not an independent check."""
     out = hopfield_dynamics.run()
     two = np.array(out["two_neuron_sync"])
     assert np.array_equal(two[0], two[2]) and not np.array_equal(two[0], two[1])  # a 2-cycle
@@ -79,7 +89,10 @@ def test_parallel_lyapunov_by_hand():
     assert parallel_lyapunov(W, np.array([1.0, 1.0]), np.array([-1.0, -1.0])) == -2.0
 
 
-def test_images_run():
+def test_images_experiment():
+    """Law: a cue with 25 % of 144 pixels flipped has overlap 1 - 2 * 0.25 = 0.5. Guards "A and H are no longer
+    even fixed points" and "T comes back" on page hopfield; which letters fail is the package's own output (the
+    projection-rule test below recomputes it independently of the experiment)."""
     out = hopfield_images.run(cues=6, orders=6)
     for demo in out["demos"]:
         assert demo["overlaps"][0] == pytest.approx(0.5)  # 25 % flipped: m = 1 - 2 * 0.25
@@ -101,7 +114,9 @@ def test_capacity_small():
 
 
 def test_pseudo_inverse_rule_rescues_the_correlated_letters():
-    # the page's exercise 3: Hebbian storage loses A and H, the projection rule keeps all six
+    """The page's exercise 3, with the projection matrix written out here: every pattern in the span is a fixed
+    point of P, so all six letters must be (a law). Which letters Hebbian storage loses ([A, H]) guards the page's
+    sentence; that list is the package's own output, not an independent check."""
     names = ["A", "C", "T", "X", "Z", "H"]
     xi = letter_patterns(names)
     P = xi.T @ np.linalg.inv(xi @ xi.T) @ xi

@@ -22,7 +22,10 @@ def test_dense_recall_returns_a_fixed_point():
 
 
 def test_capacity_ordering_at_small_scale():
-    """Krotov & Hopfield (2016): a steeper interaction stores more; degree 2 behaves like the classical net."""
+    """Krotov & Hopfield (2016): a steeper interaction stores more (capacity grows like N^(n-1) for degree n);
+    degree 2 is the classical update (exercise 2 of the page), so its curve can differ from the classical one
+    only through tie-breaking and update order. The end points (classical fails at p = 8N, exponential succeeds)
+    guard the page's sentences; they are the package's own output at this size, not an independent check."""
     out = modern_hopfield_capacity.run(n_neurons=32, p_max=256, n_cues=6, seed=1)
     assert out["p"] == [4, 8, 16, 32, 64, 128, 256]
     for key in ("classical", "degree2", "degree3", "degree4", "exponential"):

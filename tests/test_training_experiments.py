@@ -1,4 +1,10 @@
-"""Tests of the experiments behind docs/training.md, run with small arguments."""
+"""Tests of the experiments behind docs/training.md, run with small arguments.
+
+Tests marked "Guards the sentence" protect prose: their thresholds come from the
+experiment's own measured output, so they catch a change that falsifies the page,
+not an error that the page would repeat. The full-size claims are checked in
+``tests/test_prose_claims.py``.
+"""
 
 from __future__ import annotations
 
@@ -24,11 +30,17 @@ def test_margin_and_dead_units_by_hand():
 
 
 def test_recommended_settings_solve_xor_for_at_least_9_of_10_seeds():
+    """Guards the sentence "The settings this book recommends for XOR, and uses in its tests, are 8 hidden tanh
+    units, learning rate 0.1, 1000 epochs" on page training; the expected value (9 of 10) is the package's own
+    output (it solves 100 of 100 seeds on the page), not an independent check."""
     solved = [xor_trial(**RECOMMENDED, seed=s)["solved"] for s in range(10)]
     assert sum(solved) >= 9
 
 
-def test_xor_seeds_structure():
+def test_xor_seeds_structure_and_dead_units_stay_dead():
+    """Structure of the result, plus one law: with full-batch gradient descent a ReLU unit that is dead on all four
+    inputs gets zero gradient (training.md, "Dead ReLUs"), so continuing never revives it. The check
+    ``recommended n_solved >= 5`` guards the page's "reliably"; it is the package's own output."""
     out = training_xor_seeds.run(seeds=6, extra_epochs=50)
     for name in ("article", "recommended"):
         part = out[name]
@@ -39,11 +51,15 @@ def test_xor_seeds_structure():
     n_failed = 6 - out["article"]["n_solved"]
     assert len(out["continued"]["seed"]) == n_failed
     # a unit that is dead stays dead: continuing never revives one
-    for seed, d in zip(out["continued"]["seed"], out["continued"]["dead_end"]):
+    for seed, d in zip(out["continued"]["seed"], out["continued"]["dead_end"], strict=True):
         assert d >= out["article"]["dead_end"][seed]
 
 
 def test_grid_counts_and_divergence():
+    """Counting in the grid: a diverged run is reported and counted as a failure (training.md: "A run whose loss
+    became NaN or infinite counts as a failure and is reported"). Guards the grid's tanh row at rate 0.1 (3 of 3
+    solved), which is the package's own output, not an independent check; rate 50 diverging is far past any
+    stable step for inputs in [0, 1]."""
     out = training_grid.run(seeds=3, sizes=(8,), activations=("tanh",), rates=(0.1, 50.0), rate_hidden_size=8)
     assert len(out["by_size"]) == 1 and len(out["by_rate"]) == 2
     good, huge = out["by_rate"]
@@ -52,6 +68,9 @@ def test_grid_counts_and_divergence():
 
 
 def test_regression_structure_and_sanity():
+    """Guards the sentence "a ten times larger rate reaches the same loss in about ten times fewer epochs" (here
+    only: a larger stable rate gets further) and "Beyond the limit, training breaks down and `train` says so" on
+    page training; the ordering is the package's own output, not an independent check."""
     out = training_regression.run(sizes=(2, 16), epochs=300, rates=(0.01, 0.1, 3.0))
     assert [f["hidden_size"] for f in out["sizes"]] == [2, 16]
     assert len(out["sizes"][0]["curve"]) == len(out["grid"]) == 201

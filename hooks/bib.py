@@ -445,14 +445,14 @@ def _end(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def format_entry_en(entry: Entry) -> str:
+def format_entry_en(entry: Entry, year: str | None = None) -> str:
     """One entry as Markdown, author–date style (close to APA)."""
     persons = _named(entry)
     edited = "author" not in entry.persons
     who = _names_en(persons, has_others(entry)) + (
         " (Eds.)." if edited and len(persons) > 1 else " (Ed.)." if edited else ""
     )
-    head = f"{_end(who)} ({entry.fields['year']})."
+    head = f"{_end(who)} ({year or entry.fields['year']})."
     title = _f(entry, "title")
     t = entry.type.lower()
     doi = f" doi:{entry.fields['doi']}" if "doi" in entry.fields else ""
@@ -503,12 +503,12 @@ def format_entry_en(entry: Entry) -> str:
     return f"{head} {body}{doi}"
 
 
-def format_entry_zh(entry: Entry) -> str:
+def format_entry_zh(entry: Entry, year: str | None = None) -> str:
     """One entry as Markdown, GB/T 7714-2015 author–year system."""
     persons = _named(entry)
     edited = "author" not in entry.persons
     who = _names_zh(persons, has_others(entry)) + (", 编" if edited else "")
-    head = f"{who}, {entry.fields['year']}."
+    head = f"{who}, {year or entry.fields['year']}."
     title = _f(entry, "title")
     t = entry.type.lower()
     doi = f" DOI:{entry.fields['doi']}." if "doi" in entry.fields else ""
@@ -557,15 +557,16 @@ def format_entry_zh(entry: Entry) -> str:
     return f"{head} {body}{doi}"
 
 
-def format_entry(entry: Entry, lang: str) -> str:
-    return format_entry_zh(entry) if lang == "zh" else format_entry_en(entry)
+def format_entry(entry: Entry, lang: str, year: str | None = None) -> str:
+    """One entry in the page's language; `year` may carry a letter (1998a) as in the citations."""
+    return format_entry_zh(entry, year) if lang == "zh" else format_entry_en(entry, year)
 
 
 def render_bibliography(bib: BibliographyData, keys: list[str], lang: str, as_list: bool) -> str:
     """Entries for `keys`, sorted by author and year, each anchored at its key."""
     lines = []
     for key in sorted(keys, key=lambda k: sort_key(bib, k)):
-        text = format_entry(bib.entries[key], lang)
+        text = format_entry(bib.entries[key], lang, year_labels(bib)[key])
         if as_list:
             lines.append(f"- {text}\n  {{: #{key} }}")
         else:

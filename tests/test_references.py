@@ -250,6 +250,11 @@ def test_the_references_page_lists_every_entry_under_its_key(tiny_bib) -> None: 
     # ordered by the authors' surnames in turn (Twin, Else before Twin, Other), van de Ven under V
     assert anchors == ["alpha2002", "gamma2003", "solo2001", "twin1998b", "twin1998a", "vandeven2020"]
     assert "VAN DE VEN G M, TOLIAS A S, 2020. A particle[J]. J, 1: 2." in out
+    # the letters of the citations appear in the entries too
+    assert "TWIN A, OTHER B, THIRD C, 1998a. Alpha title[J]." in out
+    assert "Twin, A., Else, D., & Fourth, E. (1998b). Beta title." in bib.process_page(
+        "<!-- bibliography: all -->", tiny_bib, "references.md", "en"
+    )
 
 
 # ------------------------------------------------------------ the build stops

@@ -953,6 +953,19 @@ BAD = [
         lambda: H.hebb_update(np.ones(2), np.ones((2, 2)), learning_rate=0.1), ValueError,
         r"^`x` must have shape \(2,\); got shape \(2, 2\)\.$", id="hebb_update-x-2d",
     ),
+    pytest.param(  # y_pred = 0, d_y = 2 (0 - 1e308) overflows to -inf, and a_h = 0 times -inf is NaN
+        lambda: T.backward_propagation(np.full((1, 1), 1e308), T.forward_propagation(np.zeros((1, 2)), P2)[1], P2),
+        ValueError,
+        r"^`y_true`, `cache` and `params` are finite but the computation overflowed the range of float64 numbers; "
+        r"rescale them\.$",
+        id="backward-overflow-nan",
+    ),
+    pytest.param(
+        lambda: T.backward_propagation(np.zeros(4), C2, P2), ValueError,
+        r"^`y_true` must have shape \(4, 1\); got shape \(4,\)\. For a single feature or target use "
+        r"`\.reshape\(-1, 1\)`; for a single sample `\.reshape\(1, -1\)`\.$",
+        id="backward-y-1d",
+    ),
     pytest.param(
         lambda: H.stdp_window(np.zeros(1), a_plus=0), ValueError,
         r"^`a_plus` must be a finite positive number; got 0\.$", id="stdp-a_plus-zero",

@@ -105,6 +105,18 @@ def test_oja_divergence_names_the_learning_rate_and_does_not_advise_oja() -> Non
         learn(np.array([[10.0, 0.0]]), rule="oja", learning_rate=1.0, epochs=3, w0=np.array([0.5, 0.0]), rng=0)
 
 
+def test_the_monitored_error_is_a_mean_over_samples() -> None:
+    """As above plus a zero sample, which never changes w: the row errors are (56.25, 0) at the start, mean 28.125;
+    after epoch 1 they are (2.08e8, 0), mean 1.04e8."""
+    x = np.array([[10.0, 0.0], [0.0, 0.0]])
+    with pytest.raises(
+        TrainingDivergedError,
+        match=rf"^Training diverged: the loss reached 1\.04e\+08, more than {DIVERGENCE_FACTOR:g} times its starting "
+        r"value 28\.1 in epoch 1\. ",
+    ):
+        learn(x, rule="oja", learning_rate=1.0, epochs=3, w0=np.array([0.5, 0.0]), rng=0)
+
+
 def test_oja_below_the_divergence_limit_is_not_an_error() -> None:
     """Same sample, smaller steps: w0 = (0.5, 0), eta = 0.01; y = 5, w = 0.5 + 0.05 * 7.5 = 0.875.
 

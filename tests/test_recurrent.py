@@ -483,3 +483,22 @@ def test_cell_type_names_the_key_with_the_wrong_shape(key, value, message):
     p = init_params(2, 3, 2, cell="lstm", rng=0)
     with pytest.raises(ValueError, match=message):
         cell_type({**p, key: value})
+
+
+def test_mixed_dtypes_compute_in_float64_and_float32_clipping_keeps_float32():
+    p = init_params(2, 3, 2, cell="rnn", rng=0)
+    mixed = {**p, "W_hy": p["W_hy"].astype(np.float32)}  # one float32 array is not enough for float32 arithmetic
+    assert forward(np.zeros((1, 2, 2)), mixed)[0].dtype == np.float64
+    # float32 gradients of size 1e20: their squares overflow float32 but the norm is summed in float64
+    g = {"a": np.full(4, 1e20, dtype=np.float32)}
+    clipped, norm = clip_by_global_norm(g, 1.0)
+    assert norm == pytest.approx(2e20, rel=1e-6)  # sqrt(4 * 1e40)
+    assert clipped["a"].dtype == np.float32
+    np.testing.assert_allclose(clipped["a"], 0.5, rtol=1e-6)
+
+
+def test_delayed_recall_labels_are_int64_and_balanced_by_chance():
+    _, y = delayed_recall(4000, delay=1, n_distractors=0, rng=5)
+    assert y.dtype == np.int64
+    # fair coin: the fraction of ones has standard deviation sqrt(0.25 / 4000) = 0.0079; allow 5 of them
+    assert abs(y.mean() - 0.5) < 5 * 0.0079

@@ -177,3 +177,13 @@ def test_inputs_are_not_modified() -> None:
 def test_errors_name_the_argument(call, error: type[Exception], message: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match="^" + re.escape(message) + "$"):
         call()
+
+
+def test_each_row_is_shifted_by_its_own_maximum() -> None:
+    # shifted by the maximum of the whole array, the second row would be exp(-1000) = 0 in both
+    # places and its softmax 0/0; shifted row by row, both rows are exactly uniform
+    z = np.array([[1000.0, 1000.0], [0.0, 0.0]])
+    assert softmax(z, axis=1).tolist() == [[0.5, 0.5], [0.5, 0.5]]
+    assert log_softmax(z, axis=1).tolist() == [[-math.log(2.0)] * 2] * 2
+    assert softmax(z.T, axis=0).tolist() == [[0.5, 0.5], [0.5, 0.5]]
+    assert log_softmax(z.T, axis=0).tolist() == [[-math.log(2.0)] * 2] * 2

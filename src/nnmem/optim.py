@@ -282,9 +282,3 @@ def adam_step(
     return _check_update(new_params, eta), AdamState(m=m, v=v, step=k)
 # --8<-- [end:adam]
 
-
-def momentum_step(
-    params: Params, grads: Params, velocity: Params, *, learning_rate: float, momentum: float = 0.9
-) -> tuple[Params, Params]:
-    """Deprecated spelling of `sgd_step` with ``momentum=0.9`` by default; kept until `nnmem.recurrent` moves over."""
-    return sgd_step(params, grads, velocity, learning_rate=learning_rate, momentum=momentum)

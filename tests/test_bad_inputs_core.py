@@ -166,6 +166,8 @@ OPTIM = [
     Bad("adam-eps-zero", lambda: adam(eps=0), ValueError, "`eps` must be a finite positive number; got 0.", "eps", "0"),
     Bad("adam-lr-negative", lambda: adam(learning_rate=-0.1), ValueError, "`learning_rate` must be a finite positive number; got -0.1.", "learning_rate", "-0.1"),
     Bad("sgd-step-overflows", lambda: sgd(params={"w": np.array([1e308])}, grads={"w": np.array([-1e308])}, velocity={"w": np.zeros(1)}, learning_rate=1e10), FloatingPointError, "Training diverged: the updated parameters became inf. The setting responsible is `learning_rate` = 1e+10: try a smaller learning_rate.", "learning_rate", "1e+10"),
+    Bad("adam-step-overflows", lambda: adam(params={"w": np.array([1e308])}, grads={"w": np.array([-1.0])}, state=optim.adam_init({"w": np.ones(1)}), learning_rate=1e308), FloatingPointError, "Training diverged: the updated parameters became inf. The setting responsible is `learning_rate` = 1e+308: try a smaller learning_rate.", "learning_rate", "1e+308"),
+    Bad("adam-state-step-bool", lambda: adam(state=optim.AdamState({"w": np.ones(2)}, {"w": np.ones(2)}, True)), ValueError, "`state.step` must be an int >= 0; got True.", "state.step", "True"),
     Bad("is-bias-int", lambda: optim.is_bias(1), TypeError, "`key` must be a str naming a parameter; got 1 of type int.", "key", "1"),
 ]
 

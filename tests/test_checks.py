@@ -354,3 +354,40 @@ def test_guard_is_a_floating_point_error() -> None:
     with pytest.raises(FloatingPointError, match="^Training diverged: the loss became nan in epoch 1. "
                        "The setting responsible is `learning_rate`: try a smaller learning_rate.$"):
         guard.check(np.float32(np.nan), epoch=1)
+
+
+def test_as_array_does_not_copy_a_float64_array_and_accepts_huge_finite_values() -> None:
+    x = np.array([1.0, 2.0])
+    assert as_array("x", x, ndim=1, shape_hint="(n,)") is x  # documented: no copy when nothing changes
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # the sum overflows to inf, yet every value is finite
+        out = as_array("x", [1e308, 1e308, -1e308], ndim=1, shape_hint="(n,)")
+    assert out.tolist() == [1e308, 1e308, -1e308]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (["a" * 56], repr(["a" * 56])),  # a repr of exactly 60 characters is shown as it is
+        (["a" * 57], "a list of length 1"),  # 61 characters: described instead
+        (("a" * 60, "b"), "a tuple of length 2"),
+        ({"k" * 60: 1, "j": 2, "i": 3}, "a dict of length 3"),
+        ("s" * 80, repr("s" * 80)),  # long strings are not containers: shown whole
+    ],
+    ids=["60-chars", "61-chars", "tuple", "dict", "long-str"],
+)
+def test_long_containers_are_described_by_type_and_length(value: object, shown: str) -> None:
+    assert len(repr(["a" * 56])) == 60
+    suffix = "" if shown.startswith("a ") else f" of type {type(value).__name__}"
+    with pytest.raises(TypeError, match=full(
+        f"`rng` must be None, a non-negative int seed or a numpy.random.Generator; got {shown}{suffix}."
+    )):
+        make_rng(value)
+
+
+def test_array_dict_lists_mixed_keys_in_its_message() -> None:
+    with pytest.raises(ValueError, match=full("`grads` must have the keys ['w']; got [1, 'a'].")):
+        check_array_dict("grads", {"a": np.ones(1), 1: np.ones(1)}, keys=["w"])

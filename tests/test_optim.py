@@ -230,3 +230,26 @@ def test_momentum_and_betas_at_the_edges_are_accepted() -> None:
     p, _ = adam_step({"w": np.ones(1)}, {"w": np.ones(1)}, adam_init({"w": np.ones(1)}), learning_rate=0.1,
                      beta1=0.0, beta2=0.0)
     assert p["w"][0] == pytest.approx(0.9, abs=1e-7)  # m_hat = g, v_hat = g^2: a step of eta
+
+
+def test_float32_params_with_float64_state_give_float32_results() -> None:
+    p = {"w": np.ones(2, dtype=np.float32)}
+    new, v = sgd_step(p, {"w": np.ones(2)}, {"w": np.full(2, 0.5)}, learning_rate=0.5, momentum=0.5)
+    # v = 0.5 * 0.5 - 0.5 * 1 = -0.25; w = 1 - 0.25 = 0.75, both exact in float32
+    assert new["w"].dtype == np.float32 and v["w"].dtype == np.float32
+    assert new["w"].tolist() == [0.75, 0.75] and v["w"].tolist() == [-0.25, -0.25]
+    new, s = adam_step(p, {"w": np.ones(2)}, AdamState({"w": np.zeros(2)}, {"w": np.zeros(2)}, 0), learning_rate=0.5)
+    assert new["w"].dtype == np.float32
+    assert np.allclose(new["w"], 0.5, atol=1e-6)
+
+
+def test_huge_finite_parameters_are_not_mistaken_for_an_overflow() -> None:
+    import warnings
+
+    p = {"w": np.array([1e308, 1e308])}  # their sum overflows, each value is finite
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        new, _ = sgd_step(p, {"w": np.zeros(2)}, {"w": np.zeros(2)}, learning_rate=0.1)
+        assert new["w"].tolist() == [1e308, 1e308]
+        new, _ = adam_step(p, {"w": np.zeros(2)}, adam_init(p), learning_rate=0.1)
+        assert new["w"].tolist() == [1e308, 1e308]

@@ -141,8 +141,9 @@ def as_array(
 
 def check_finite(name: str, array: np.ndarray) -> None:
     """Raise ``ValueError`` if `array` holds NaN or infinity."""
-    if array.dtype.kind in "biu" or math.isfinite(np.add.reduce(array, axis=None)):  # a finite sum: no NaN/inf
-        return
+    with np.errstate(over="ignore"):  # a sum that overflows is checked element by element below
+        if math.isfinite(np.add.reduce(array, axis=None)):  # a finite sum has no NaN or inf terms
+            return
     finite = np.isfinite(array)
     if not finite.all():
         n_bad = int(finite.size - np.count_nonzero(finite))
@@ -183,8 +184,8 @@ def check_array_dict(
     if like is not None:
         keys = like.keys()
     if keys is not None:
-        wanted = sorted(keys)
-        if sorted(value) != wanted:
+        wanted = sorted(keys, key=str)
+        if set(value) != set(wanted):
             source = f" of `{like_name}`" if like is not None else ""
             raise ValueError(f"`{name}` must have the keys {wanted}{source}; got {sorted(value, key=str)}.")
     checked = {}

@@ -95,7 +95,9 @@ def _unit_interval(name: str, value: Any) -> float:
 def _check_update(new_params: Params, learning_rate: float) -> Params:
     """Raise `TrainingDivergedError` (naming `learning_rate`) if a step overflowed to NaN or infinity."""
     for value in new_params.values():
-        if not (math.isfinite(np.add.reduce(value, axis=None)) or np.isfinite(value).all()):
+        with np.errstate(over="ignore"):  # a sum that overflows is checked element by element
+            total = np.add.reduce(value, axis=None)
+        if not (math.isfinite(total) or np.isfinite(value).all()):
             guard = DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate)
             guard.check(math.inf, epoch=None, what="the updated parameters")
     return new_params
@@ -178,10 +180,10 @@ def sgd_step(
     new_params, new_velocity = {}, {}
     with np.errstate(over="ignore", invalid="ignore"):  # an overflowing step is reported below
         for key, theta in params.items():
-            g = grads[key].astype(theta.dtype, copy=False)
-            if decay and not is_bias(key):
+            g = np.asarray(grads[key], dtype=theta.dtype)
+            if not is_bias(key):
                 g = g + decay * theta  # L2 weight decay: weights only
-            v = (mu * velocity[key] - eta * g).astype(theta.dtype, copy=False)
+            v = np.asarray(mu * velocity[key] - eta * g, dtype=theta.dtype)
             new_velocity[key] = v
             new_params[key] = theta + v
     return _check_update(new_params, eta), new_velocity
@@ -271,14 +273,14 @@ def adam_step(
     eps = check_positive_float("eps", eps)
     k = state.step + 1
     new_params, m, v = {}, {}, {}
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):  # an overflowing step is reported below
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing step is reported below
         for name, theta in params.items():
-            g = grads[name].astype(theta.dtype, copy=False)
+            g = np.asarray(grads[name], dtype=theta.dtype)
             m[name] = beta1 * state.m[name] + (1 - beta1) * g
             v[name] = beta2 * state.v[name] + (1 - beta2) * (g * g)
             m_hat = m[name] / (1 - beta1**k)  # bias correction: the moments start at zero
             v_hat = v[name] / (1 - beta2**k)
-            new_params[name] = (theta - eta * m_hat / (np.sqrt(v_hat) + eps)).astype(theta.dtype, copy=False)
+            new_params[name] = np.asarray(theta - eta * m_hat / (np.sqrt(v_hat) + eps), dtype=theta.dtype)
     return _check_update(new_params, eta), AdamState(m=m, v=v, step=k)
 # --8<-- [end:adam]
 

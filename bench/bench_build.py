@@ -73,7 +73,7 @@ def _absolute(config: dict[str, Any], repo: Path, docs: Path, site: Path) -> dic
 class Tree:
     """One checkout being measured, with its own temporary docs copy, caches and sites."""
 
-    def __init__(self, label: str, repo: Path, work: Path) -> None:
+    def __init__(self, label: str, repo: Path, work: Path, commit: str | None = None) -> None:
         self.label, self.repo = label, repo.resolve()
         self.work = work / label
         self.docs = self.work / "docs"
@@ -83,7 +83,7 @@ class Tree:
         self.tmp.mkdir()
         self.times: dict[str, float] = {}
         self.checks: dict[str, Any] = {}
-        self.commit = _git(self.repo, "rev-parse", "--short=12", "HEAD") or "unknown"
+        self.commit = commit or _git(self.repo, "rev-parse", "--short=12", "HEAD") or "unknown"
         self.dirty = bool(_git(self.repo, "status", "--porcelain", "--untracked-files=no"))
 
     def build(self, phase: str) -> Path:
@@ -170,14 +170,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repo", type=Path, default=ROOT, help="the checkout to measure (default: this one)")
     parser.add_argument("--compare", type=Path, help="another checkout to measure in the same run (stored as baseline)")
+    parser.add_argument("--commit", help="what to call --repo when it is not a git checkout (e.g. an exported tree)")
+    parser.add_argument("--compare-commit", help="the same for --compare")
+    parser.add_argument("--note", default="", help="a sentence stored with the results (what the two trees are)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "build.json")
     args = parser.parse_args()
     load_before = os.getloadavg()
     started = dt.datetime.now(dt.UTC)
     with tempfile.TemporaryDirectory(prefix="nnbook-bench-") as work:
-        trees = [Tree("this", args.repo, Path(work))]
+        trees = [Tree("this", args.repo, Path(work), args.commit)]
         if args.compare:
-            trees.append(Tree("baseline", args.compare, Path(work)))
+            trees.append(Tree("baseline", args.compare, Path(work), args.compare_commit))
         sites: dict[tuple[str, str], Path] = {}
         for phase in ("cold", "warm", "edit"):
             for tree in trees:
@@ -202,6 +205,7 @@ def main() -> None:
         },
         "versions": _versions(),
         "edited_page": f"docs/{EDITED_PAGE}",
+        "note": args.note,
         "result": _summary(trees[0]),
     }
     if args.compare:

@@ -37,7 +37,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from blockcache import BlockRunner, BlockStore, environment_key
+sys.modules.pop("blockcache", None)  # `mkdocs serve` reloads this module on every rebuild: reload its helper too
+from blockcache import BlockRunner, BlockStore, environment_key  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"

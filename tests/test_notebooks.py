@@ -33,13 +33,17 @@ DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT / "docs_src"))
 
 import nnbook  # noqa: E402
-from nnbook.languages import LANGUAGES, site_prefix  # noqa: E402
+from nnbook.languages import DEFAULT_LANGUAGE, LANGUAGES, language_of, site_prefix  # noqa: E402
 
 pytestmark = pytest.mark.docs
 
 
 def _source(name: str, lang: str) -> Path:
-    return DOCS / (f"{name}.md" if site_prefix(lang) == "" else f"{name}.{lang}.md")
+    return DOCS / (f"{name}.md" if lang == DEFAULT_LANGUAGE else f"{name}.{lang}.md")
+
+
+def _default_language_pages() -> list[Path]:
+    return sorted(p for p in DOCS.glob("*.md") if language_of(p.name) == DEFAULT_LANGUAGE)
 
 
 def _hook() -> types.ModuleType:
@@ -92,9 +96,7 @@ def executed_blocks(markdown: str) -> list[tuple[str, str]]:
     return found
 
 
-PAGES = sorted(
-    p.stem for p in DOCS.glob("*.md") if not p.name.endswith(".zh.md") and 'exec="1"' in p.read_text(encoding="utf-8")
-)
+PAGES = [p.stem for p in _default_language_pages() if 'exec="1"' in p.read_text(encoding="utf-8")]
 
 
 def notebook_file(site: Path, lang: str, name: str) -> Path:
@@ -175,8 +177,8 @@ def test_page_links_to_its_notebook(built_site: Path, lang: str, name: str) -> N
 
 
 def test_pages_without_code_have_no_link(built_site: Path) -> None:
-    for path in sorted(DOCS.glob("*.md")):
-        if path.name.endswith(".zh.md") or path.stem in PAGES:
+    for path in _default_language_pages():
+        if path.stem in PAGES:
             continue
         html = (built_site / path.stem / "index.html").read_text(encoding="utf-8")
         assert "nnbook-notebook" not in html, path.name

@@ -131,6 +131,10 @@ MODERN = [
     Bad("attention-values-rows", lambda: modern_hopfield.attention(np.ones((2, 3)), np.ones((4, 3)), np.ones((5, 2)), scale=1.0), ValueError, "`values` must have 4 rows, one per key; got 5.", "values", "got 5"),
     Bad("attention-values-1d", lambda: modern_hopfield.attention(np.ones((2, 3)), np.ones((4, 3)), np.ones(4), scale=1.0), ValueError, "`values` must have shape (4, d_v); got shape (4,)." + RESHAPE, "values", "(4,)"),
     Bad("attention-queries-none", lambda: modern_hopfield.attention(None, np.ones((4, 3)), np.ones((4, 2)), scale=1.0), TypeError, _real("queries", "(n_queries, d)") + "None of type NoneType.", "queries", "None"),
+    Bad("attention-scale-overflow-scaled", lambda: modern_hopfield.attention(np.ones((2, 3)), 2 * np.ones((4, 3)), np.ones((4, 2)), scale=1e308), ValueError, "`scale` times the largest possible dot product (6) must be finite; got scale=1e+308.", "scale", "1e+308"),
+    Bad("attention-queries-1d", lambda: modern_hopfield.attention(np.ones(3), np.ones((4, 3)), np.ones((4, 2)), scale=1.0), ValueError, "`queries` must have shape (n_queries, d); got shape (3,)." + RESHAPE, "queries", "(3,)"),
+    Bad("attention-keys-1d", lambda: modern_hopfield.attention(np.ones((2, 3)), np.ones(3), np.ones((4, 2)), scale=1.0), ValueError, "`keys` must have shape (n_keys, 3); got shape (3,)." + RESHAPE, "keys", "(3,)"),
+    Bad("attention-keys-none", lambda: modern_hopfield.attention(np.ones((2, 3)), None, np.ones((4, 2)), scale=1.0), TypeError, _real("keys", "(n_keys, 3)") + "None of type NoneType.", "keys", "None"),
     Bad("attention-scale-0", lambda: modern_hopfield.attention(np.ones((2, 3)), np.ones((4, 3)), np.ones((4, 2)), scale=0), ValueError, "`scale` must be a finite positive number; got 0.", "scale", "0"),
     Bad("attention-scale-inf", lambda: modern_hopfield.attention(np.ones((2, 3)), np.ones((4, 3)), np.ones((4, 2)), scale=np.inf), ValueError, "`scale` must be a finite positive number; got inf.", "scale", "inf"),
     Bad("attention-scale-overflow", lambda: modern_hopfield.attention(np.ones((2, 3)), np.ones((4, 3)), np.ones((4, 2)), scale=1e308), ValueError, "`scale` times the largest possible dot product (3) must be finite; got scale=1e+308.", "scale", "1e+308"),
@@ -216,6 +220,7 @@ DATASETS = [
     Bad("digits-scale-none", lambda: datasets.digits(scale=None), TypeError, "`scale` must be True or False; got None of type NoneType.", "scale", "None"),
     Bad("split-label-count", lambda: datasets.train_test_split(np.zeros((4, 2)), np.zeros(3)), ValueError, "`labels` must have shape (4,), one label per sample; got shape (3,).", "labels", "(3,)"),
     Bad("split-fraction-1", lambda: datasets.train_test_split(np.zeros((4, 2)), np.zeros(4), test_fraction=1.0), ValueError, "`test_fraction` must be in (0, 1); got 1.0.", "test_fraction", "1.0"),
+    Bad("split-fraction-0", lambda: datasets.train_test_split(np.zeros((4, 2)), np.zeros(4), test_fraction=0.0), ValueError, "`test_fraction` must be in (0, 1); got 0.0.", "test_fraction", "0.0"),
     Bad("split-fraction-str", lambda: datasets.train_test_split(np.zeros((4, 2)), np.zeros(4), test_fraction="0.5"), TypeError, "`test_fraction` must be a real number; got '0.5' of type str.", "test_fraction", "'0.5'"),
     Bad("split-labels-nan", lambda: datasets.train_test_split(np.zeros((4, 2)), [0, np.nan, 1, 0]), ValueError, "`labels` must contain only finite numbers; got 1 NaN or infinite value(s).", "labels", "1 NaN"),
     Bad("split-labels-negative", lambda: datasets.train_test_split(np.zeros((4, 2)), [-1, 0, 1, 1]), ValueError, "`labels` must be class labels >= 0; got values from -1 to 1.", "labels", "-1"),
@@ -235,8 +240,10 @@ ALL_BAD = [case for cases in BAD.values() for case in cases]
 @pytest.mark.parametrize("case", ALL_BAD, ids=[case.id for case in ALL_BAD])
 def test_bad_input_is_refused_with_a_whole_message(case: Bad) -> None:
     assert f"`{case.name}`" in case.message and case.given in case.message  # the table itself names both
-    with pytest.raises(case.error, match="^" + re.escape(case.message) + "$"):
-        case.call()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the error comes first: no RuntimeWarning on the way to it
+        with pytest.raises(case.error, match="^" + re.escape(case.message) + "$"):
+            case.call()
 
 
 def test_the_table_has_unique_ids_and_enough_cases() -> None:
@@ -293,6 +300,8 @@ EDGE = [
     Edge("spirals-int64", lambda: datasets.two_spirals(np.int64(3), turns=1, noise=np.float32(0.0), rng=0), lambda d: d[0].shape == (6, 2)),
     Edge("blobs-int64-centers", lambda: datasets.blobs(np.int64(6), centers=np.int64(2), std=0, rng=0), lambda d: np.bincount(d[1]).tolist() == [3, 3]),
     Edge("blobs-one-sample", lambda: datasets.blobs(1, centers=1, rng=0), lambda d: d[0].shape == (1, 2) and d[1].tolist() == [0]),
+    Edge("blobs-as-many-centre-rows-as-samples", lambda: datasets.blobs(2, centers=np.zeros((2, 2)), rng=0), lambda d: sorted(d[1].tolist()) == [0, 1]),
+    Edge("retrieve-beta-near-overflow-batch", lambda: modern_hopfield.retrieve(EYE3, np.ones((2, 3)), beta=5e307), lambda q: q.shape == (2, 3)),  # per-row bound 3 * 5e307 is finite
     Edge("digits-numpy-bool", lambda: datasets.digits(scale=np.bool_(False)), lambda d: d[0].max() == 16.0),
     Edge("split-int-x-bool-labels", lambda: datasets.train_test_split(np.arange(8).reshape(4, 2), np.array([True, False, True, False]), test_fraction=np.float32(0.5), rng=np.int64(0)), lambda s: s.x_train.dtype == np.float64 and sorted(s.labels_test.tolist()) == [0, 1]),
 ]

@@ -119,6 +119,19 @@ def test_split_keeps_float32_and_accepts_whole_number_float_labels() -> None:
     assert sorted(split.labels_test.tolist()) == [0, 1]
 
 
+def test_documented_defaults_and_reproducibility() -> None:
+    """Defaults as documented: two_spirals(200, turns=1.5, noise=0.2), blobs(300, centers=3, std=1.0)."""
+    for default, explicit in [
+        (datasets.two_spirals(rng=5), datasets.two_spirals(200, turns=1.5, noise=0.2, rng=5)),
+        (datasets.blobs(rng=5), datasets.blobs(300, centers=3, std=1.0, rng=5)),
+    ]:
+        np.testing.assert_array_equal(default[0], explicit[0])
+        np.testing.assert_array_equal(default[1], explicit[1])
+    for make in (lambda seed: datasets.blobs(30, rng=seed), lambda seed: datasets.two_spirals(10, rng=seed)):
+        np.testing.assert_array_equal(make(1)[0], make(1)[0])  # same seed, same data
+        assert not np.array_equal(make(1)[0], make(2)[0])  # another seed, other data
+
+
 def test_split_shuffles_both_parts() -> None:
     labels = np.zeros(200, dtype=int)
     x = np.arange(200.0).reshape(-1, 1)

@@ -58,6 +58,34 @@ def test_dense_update_with_degree_2_is_the_classical_update() -> None:
         np.testing.assert_array_equal(dense_update_async(xi, s, degree=2, rng=seed), classical)
 
 
+def _reference_dense_sweep(xi: np.ndarray, s: np.ndarray, F, order: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    """Straight from the definition: neuron i takes the sign with the lower energy -sum_mu F(xi^mu . s)."""
+    s = s.astype(float).copy()
+    for i in order:
+        up, down = s.copy(), s.copy()
+        up[i], down[i] = 1.0, -1.0
+        e_up, e_down = -sum(F(float(x @ up)) for x in xi), -sum(F(float(x @ down)) for x in xi)
+        if e_up != e_down:
+            s[i] = 1.0 if e_up < e_down else -1.0
+    return s
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_dense_update_matches_the_definition_with_the_default_degree_3(seed: int) -> None:
+    """Default interaction: rectified cubic F(x) = max(x, 0)^3 (Krotov & Hopfield 2016); rng orders the sweep."""
+    rng = np.random.default_rng(10 + seed)
+    xi = rng.choice([-1.0, 1.0], size=(12, 15))
+    s = rng.choice([-1.0, 1.0], size=15)
+    order = np.random.default_rng(seed).permutation(15)
+    expected = _reference_dense_sweep(xi, s, lambda x: max(x, 0.0) ** 3, order)
+    np.testing.assert_array_equal(dense_update_async(xi, s, rng=seed), expected)
+    expected4 = _reference_dense_sweep(xi, s, lambda x: x**4, order)
+    np.testing.assert_array_equal(dense_update_async(xi, s, degree=4, rng=seed), expected4)
+    expected_exp = _reference_dense_sweep(xi, s, np.exp, order)
+    np.testing.assert_array_equal(dense_update_async(xi, s, interaction="exponential", rng=seed), expected_exp)
+    assert dense_energy(xi, s) == pytest.approx(-sum(max(float(x @ s), 0.0) ** 3 for x in xi), rel=1e-15)
+
+
 def test_dense_update_by_hand_single_neuron_flip() -> None:
     # one pattern (1, 1, 1), state (1, 1, -1), degree 3: for neuron 3, rest = 1 + 1 = 2;
     # F(2 + 1) - F(2 - 1) = 27 - 1 > 0 -> +1. Neurons 1, 2 then see rest = 2: also +1.

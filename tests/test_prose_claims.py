@@ -330,17 +330,17 @@ def test_digits_test_accuracy_is_well_over_90_percent() -> None:
 
 def test_digits_learning_curve_claims() -> None:
     """digits.md: "most of the learning happens in the first few epochs: the network passes 90 % test accuracy
-    long before the training loss has settled"; "the test loss stops improving much earlier"; "the accuracy of
-    'the network after epoch 30' can move by a few points from one epoch to the next"."""
+    long before the training loss has settled"; "keeps falling, while the test loss falls more slowly and less
+    steadily, so the gap between the two widens"; "the accuracy of 'the network after epoch 30' can move by a few
+    points from one epoch to the next"."""
     ns = run_page("digits").ns("digits")
-    acc = ns["acc"]
-    curve = ns["curve"]
-    first_90 = int(np.argmax(acc > 0.9)) + 1
-    assert acc.max() > 0.9 and first_90 <= 5
-    train, test = np.array(curve["train_loss"]), np.array(curve["test_loss"])
+    acc, train, test = ns["acc"], ns["train_loss"], ns["test_loss"]
+    first_90 = ns["first_90"]
+    assert acc[first_90 - 1] > 0.9 and first_90 <= 5
     assert train[-1] < 0.5 * train[first_90 - 1]  # the training loss is far from settled at that epoch
-    assert np.argmin(test) + 1 < len(test)  # the best test loss is not at the end
-    assert test[-1] > test.min() and train[-1] < train[np.argmin(test)]  # the gap widens afterwards
+    assert train[-1] / train[9] < test.min() / test[9]  # from epoch 10 on the training loss falls faster
+    assert np.any(np.diff(test[9:]) > 0) and np.all(np.diff(train[9:]) < 0.01)  # less steadily
+    assert test[-1] - train[-1] > test[9] - train[9]  # the gap widens
     jumps = np.abs(np.diff(acc[-10:]))
     assert 0.01 <= jumps.max() <= 0.06  # "a few points"
 

@@ -1012,3 +1012,26 @@ def test_index_exercise_zero_output_at_the_origin() -> None:
     values = {name: re.search(rf"{name}\s.*: \[(.*)\]", out)[1] for name in ("relu", "tanh", "sigmoid")}
     assert values["relu"] == values["tanh"] == "0.0, 0.0, 0.0"
     assert all(float(v) != 0 for v in values["sigmoid"].split(","))
+
+
+def test_modern_hopfield_update_is_attention() -> None:
+    """modern-hopfield.md: "retrieval in the associative space followed by a linear read-out is the same as
+    attention with V = K W_V" (and the Hopfield update equals attention, printed as a difference of zero up to
+    rounding)."""
+    printed = run_page("modern-hopfield").printed
+    plain = float(re.search(r"= ([\d.e+-]+)", printed["modern-hopfield-attention-check"])[1])
+    projected = float(re.search(r"attention\| = ([\d.e+-]+)", printed["modern-hopfield-projections"])[1])
+    assert plain < 1e-12 and projected < 1e-12
+
+
+def test_performance_page_claims() -> None:
+    """performance.md: "A lean numpy loop wins here" (digits); "No implementation can beat the time these products
+    take by themselves"; "After one epoch of this synthetic task the test accuracy is low for every library, and it
+    differs between them ... The column shows that every library really trained on the data"."""
+    report = run_page("performance").ns("performance")["report"]
+    digits, mnist = report["workloads"]["digits"], report["workloads"]["mnist"]
+    assert all(r["time_vs_nnmem"] > 1 for name, r in digits["results"].items() if name != "nnmem")
+    assert 0 < mnist["nnmem_fraction_of_gemm_limit"] <= 1
+    accuracies = [r["test_accuracy"] for r in mnist["results"].values()]
+    assert all(0.1 < a < 0.5 for a in accuracies)  # above chance (10 classes), far from trained
+    assert len({round(a, 3) for a in accuracies}) == len(accuracies)

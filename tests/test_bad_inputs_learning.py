@@ -967,6 +967,24 @@ BAD = [
         id="backward-y-1d",
     ),
     pytest.param(
+        lambda: T.train(np.zeros(4), Y2, hidden_size=3, learning_rate=0.1, epochs=1), ValueError,
+        r"^`x` must have shape \(n_samples, input_size\); got shape \(4,\)\. For a single feature or target use "
+        r"`\.reshape\(-1, 1\)`; for a single sample `\.reshape\(1, -1\)`\.$",
+        id="train-x-1d",
+    ),
+    pytest.param(
+        lambda: T.train(X2, Y2, hidden_size=0, learning_rate=0.1, epochs=1, params=P2), ValueError,
+        r"^`hidden_size` must be a positive integer; got 0\.$", id="train-hidden-zero-with-params",
+    ),
+    pytest.param(
+        lambda: H.learn(np.ones((2, 2)), learning_rate=0.1, epochs=1, w0=np.ones((2, 2))), ValueError,
+        r"^`w0` must have shape \(2,\); got shape \(2, 2\)\.$", id="learn-w0-2d",
+    ),
+    pytest.param(
+        lambda: R.accuracy(XR, np.array([0, 1]), PR), ValueError,
+        r"^`labels` must have shape \(4,\), one label per sample; got shape \(2,\)\.$", id="r-accuracy-labels-length",
+    ),
+    pytest.param(
         lambda: H.stdp_window(np.zeros(1), a_plus=0), ValueError,
         r"^`a_plus` must be a finite positive number; got 0\.$", id="stdp-a_plus-zero",
     ),
@@ -1241,6 +1259,11 @@ EXTREME = [
     pytest.param(lambda: H.stdp_window(np.array([-1e308, 1e308])), id="stdp_window"),
     pytest.param(lambda: H.learn(np.array([[1e200, 0.0]]), learning_rate=0.1, epochs=1, w0=np.array([1.0, 0.0])), id="learn"),  # noqa: E501
     pytest.param(lambda: T.train(X2 + 1e150, Y2, hidden_size=3, learning_rate=1.0, epochs=3, rng=0), id="train"),
+    pytest.param(  # inf - inf in the second forward pass: the loss becomes NaN without an invalid-value warning
+        lambda: T.train(np.array([[1e150, -1e150], [-1e150, 1e150]]), np.zeros((2, 1)), hidden_size=3,
+                        learning_rate=1.0, epochs=3, activation="identity", rng=0),
+        id="train-nan",
+    ),
     pytest.param(lambda: R.loss_and_gradients(np.full((1, 3, 2), 1e300), np.array([0]), PR), id="r-loss_and_gradients"),
     pytest.param(lambda: R.train(np.full((2, 3, 2), 1e300), np.array([0, 1]), params=PR, steps=2, batch_size=1, rng=0), id="r-train"),  # noqa: E501
     pytest.param(lambda: R.train(XR + 1.0, YR, params=PR, steps=5, optimizer="sgd", learning_rate=1e300, max_norm=None, rng=0), id="r-train-diverging"),  # noqa: E501

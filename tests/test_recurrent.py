@@ -502,3 +502,10 @@ def test_delayed_recall_labels_are_int64_and_balanced_by_chance():
     assert y.dtype == np.int64
     # fair coin: the fraction of ones has standard deviation sqrt(0.25 / 4000) = 0.0079; allow 5 of them
     assert abs(y.mean() - 0.5) < 5 * 0.0079
+
+
+def test_delayed_recall_defaults_are_four_unit_noise_distractors():
+    x, _ = delayed_recall(2000, delay=4, rng=0)
+    assert x.shape == (2000, 5, 5)
+    # 2000 * 5 * 4 = 40000 draws: the sample variance has relative standard error sqrt(2 / 40000) = 0.7 %
+    assert abs(np.mean(x[:, :, 1:] ** 2) - 1.0) < 5 * np.sqrt(2 / 40000)

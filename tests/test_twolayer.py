@@ -273,3 +273,15 @@ def test_init_rejects_bad_sizes() -> None:
         init_params(-2, 3, 1)
     with pytest.raises(TypeError, match=r"`output_size` must be a positive integer; got True of type bool"):
         init_params(2, 3, True)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_train_initialises_for_its_activation(xor: tuple[np.ndarray, np.ndarray], activation: str) -> None:
+    """Without `params`, train starts from init_params(..., activation=activation, rng=rng): Glorot for tanh."""
+    x, y = xor
+    a = train(x, y, hidden_size=4, learning_rate=0.1, epochs=1, activation=activation, rng=3)
+    start = init_params(2, 4, 1, activation=activation, rng=3)
+    b = train(x, y, learning_rate=0.1, epochs=1, activation=activation, params=start)
+    assert a.initial_loss == b.initial_loss
+    for k in start:
+        np.testing.assert_array_equal(a.params[k], b.params[k])

@@ -211,7 +211,7 @@ def learn(
         if w.shape != (x.shape[1],):
             raise ValueError(f"`w0` must have shape ({x.shape[1]},) like a row of `x`; got {w.shape}.")
     if rule == "oja":
-        guard = DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate)
+        guard = DivergenceGuard(value=learning_rate)  # names learning_rate and suggests a smaller one
     else:
         guard = DivergenceGuard(
             "learning_rate",

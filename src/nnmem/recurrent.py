@@ -525,7 +525,7 @@ def clip_by_global_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
     norm = _global_norm(grads)
     if not np.isfinite(norm):  # finite entries whose squares overflow
         raise ValueError(f"`grads` must have a finite global norm; got {norm}.")
-    scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    scale = max_norm / max(norm, max_norm)  # min(1, max_norm / norm), and 1 for zero gradients
     return {k: g * g.dtype.type(scale) for k, g in grads.items()}, norm
 # --8<-- [end:clip]
 

@@ -458,7 +458,7 @@ def train(
             raise ValueError(
                 f"`y` must have shape (n_samples, {params['w_ho'].shape[1]}) to match `params['w_ho']`; got {y.shape}."
             )
-    guard = DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate)
+    guard = DivergenceGuard(value=learning_rate)  # names learning_rate and suggests a smaller one
     with np.errstate(over="ignore", invalid="ignore"):
         trained, losses, final_loss = _train_loop(x, y, dict(params), act.name, learning_rate, epochs, guard)
     return TrainResult(params=trained, losses=losses, initial_loss=float(losses[0]), final_loss=final_loss)

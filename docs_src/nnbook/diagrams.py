@@ -107,7 +107,7 @@ ALT: dict[str, tuple[str, str]] = {
         "Every pair of neurons is joined by an edge; solid blue edges are positive weights (the two neurons agree "
         "in both patterns), dashed orange edges negative ones (they disagree in both); pairs that agree in one "
         "pattern and disagree in the other have weight 0 and no edge. Neuron fills show the two stored patterns.",
-        "画成图的六神经元 Hopfield 网络，用 nnmem.hopfield.store 存入两个模式。实线蓝边为正权重（两个神经元在两个模式中"
+        "画成图的六神经元霍普菲尔德网络，用 nnmem.hopfield.store 存入两个模式。实线蓝边为正权重（两个神经元在两个模式中"
         "都一致），橙色虚线为负权重（在两个模式中都相反）；在一个模式中一致、在另一个中相反的神经元对权重为 0，不画边。"
         "神经元的填色显示两个存入的模式。",
     ),

@@ -341,7 +341,7 @@ def backprop_values() -> dict[str, np.ndarray]:
 def backprop_values_graph() -> Any:
     """The worked example's graph: forward values in black above, gradients of the loss in orange below."""
     v = backprop_values()
-    fig, ax = _canvas(8.4, 4.2, (-0.3, 12.3), (-1.75, 4.3))
+    fig, ax = _canvas(8.4, 4.4, (-0.3, 12.3), (-2.0, 4.3))
     y0 = 2.4
     nodes = [
         ("x", 0.8, "$x$", v["x"], None),
@@ -371,13 +371,14 @@ def backprop_values_graph() -> Any:
     ax.text(0.8, y0 - 0.85, r"$\partial L / \partial(\cdot)$", ha="center", va="center", fontsize=10, color=ORANGE)
     # parameters and their gradients
     params = [
-        (3.55, r"$W^{(1)}$, $b^{(1)}$", f"{_fmt(v['d_w_ih'])},  {_fmt(v['d_b_h'])}"),
-        (8.95, r"$W^{(2)}$, $b^{(2)}$", f"{_fmt(v['d_w_ho'])},  {_fmt(v['d_b_o'])}"),
+        (3.55, "1", _fmt(v["d_w_ih"]), _fmt(v["d_b_h"])),
+        (8.95, "2", _fmt(v["d_w_ho"]), _fmt(v["d_b_o"])),
     ]
-    for cx, name, grad in params:
-        _box(ax, (cx, -0.45), 1.9, 0.6, name, fc="#F3F3F3", fontsize=10)
+    for cx, layer, grad_w, grad_b in params:
+        _box(ax, (cx, -0.45), 1.9, 0.6, f"$W^{{({layer})}}$, $b^{{({layer})}}$", fc="#F3F3F3", fontsize=10)
         _arrow(ax, (cx - 0.82, -0.12), (cx - 0.82, y0 - 0.55))
-        ax.text(cx, -1.0, grad, ha="center", va="top", fontsize=9, color=ORANGE)
+        ax.text(cx, -0.95, f"$W^{{({layer})}}$: {grad_w}", ha="center", va="top", fontsize=9, color=ORANGE)
+        ax.text(cx, -1.4, f"$b^{{({layer})}}$: {grad_b}", ha="center", va="top", fontsize=9, color=ORANGE)
     ax.text(-0.25, 4.2, t("forward: values", "前向：数值"), fontsize=9, color=INK, va="top")
     ax.text(
         4.2,

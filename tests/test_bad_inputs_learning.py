@@ -985,6 +985,18 @@ BAD = [
         r"^`labels` must have shape \(4,\), one label per sample; got shape \(2,\)\.$", id="r-accuracy-labels-length",
     ),
     pytest.param(
+        lambda: R.train(XR, np.array([0, 1, 0]), params=PR, steps=1, batch_size=2), ValueError,
+        r"^`labels` must have shape \(4,\), one label per sample; got shape \(3,\)\.$", id="r-train-labels-length",
+    ),
+    pytest.param(
+        lambda: R.train(XR, np.array([0, 5, 5, 5]), params=PR, steps=1, batch_size=1, rng=0), ValueError,
+        r"^`labels` must be class labels in \[0, 1\]; got values from 0 to 5\.$", id="r-train-labels-range",
+    ),
+    pytest.param(
+        lambda: R.train(XR, YR, params=PR, steps=1, batch_size=0), ValueError,
+        r"^`batch_size` must be a positive integer; got 0\.$", id="r-train-batch-zero",
+    ),
+    pytest.param(
         lambda: H.stdp_window(np.zeros(1), a_plus=0), ValueError,
         r"^`a_plus` must be a finite positive number; got 0\.$", id="stdp-a_plus-zero",
     ),

@@ -114,3 +114,28 @@ def test_check_gradients_reports_each_key() -> None:
 def test_eps_must_be_positive() -> None:
     with pytest.raises(ValueError, match=r"`eps` must be a finite positive number; got 0"):
         numerical_gradient(lambda p: 0.0, {"w": np.zeros(1)}, eps=0)
+
+
+def test_a_non_finite_loss_on_the_minus_side_names_the_entry() -> None:
+    # entry 1 sits at 1.0: its minus nudge (1 - 1e-6) is below 1, where this loss is NaN; entry 0 is far from it
+    def loss(p: dict[str, np.ndarray]) -> float:
+        return float("nan") if p["w"][1] < 1.0 else float(np.sum(p["w"]))
+
+    with pytest.raises(
+        ValueError, match=r"^`loss` must return a finite number; got nan with `params\['w'\]` entry 1 nudged\.$"
+    ):
+        numerical_gradient(loss, {"w": np.array([5.0, 1.0])})
+
+
+def test_relative_error_scales_by_the_larger_of_both_arrays() -> None:
+    # |a - b| / (|a| + |b|) with a = (1, 0), b = (1e308, 1e308): both terms are about sqrt(2) 1e308, ratio 1 - 1e-308
+    big = np.array([1e308, 1e308])
+    assert relative_error(np.array([1.0, 0.0]), big) == pytest.approx(1.0, rel=1e-12)
+    assert relative_error(big, np.array([1.0, 0.0])) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_check_gradients_uses_the_given_step() -> None:
+    # L = c^3 at c = 2: analytic 12; central difference with eps = 0.5 is 3c^2 + eps^2 = 12.25;
+    # relative error |12 - 12.25| / (12 + 12.25) = 0.25 / 24.25
+    errors = check_gradients(lambda p: float(p["c"][0] ** 3), {"c": np.array([12.0])}, {"c": np.array([2.0])}, eps=0.5)
+    assert errors["c"] == pytest.approx(0.25 / 24.25, rel=1e-12)

@@ -509,3 +509,41 @@ def test_delayed_recall_defaults_are_four_unit_noise_distractors():
     assert x.shape == (2000, 5, 5)
     # 2000 * 5 * 4 = 40000 draws: the sample variance has relative standard error sqrt(2 / 40000) = 0.7 %
     assert abs(np.mean(x[:, :, 1:] ** 2) - 1.0) < 5 * np.sqrt(2 / 40000)
+
+
+def test_defaults_are_adam_learning_rate_one_hundredth_and_clipping_at_one():
+    x, y = delayed_recall(40, delay=2, rng=1)
+    p = init_params(x.shape[2], 4, 2, cell="rnn", rng=1)
+    p = {**p, "W_hy": 5 * p["W_hy"]}  # gradients above the clipping threshold, so max_norm matters
+    implicit = train(x, y, params=p, steps=3, rng=2)
+    assert implicit.grad_norms.max() > 1.0
+    explicit = train(x, y, params=p, steps=3, batch_size=32, learning_rate=0.01, optimizer="adam", max_norm=1.0,
+                     rng=2)
+    for k in p:
+        np.testing.assert_array_equal(implicit.params[k], explicit.params[k])
+
+
+def test_accuracies_are_recorded_per_step():
+    x, y = delayed_recall(4, delay=2, rng=11)
+    p = init_params(x.shape[2], 3, 2, cell="rnn", rng=4)
+    res = train(x, y, params=p, steps=2, batch_size=2, optimizer="sgd", momentum=0.0, learning_rate=0.5,
+                max_norm=None, rng=9)
+    first = np.random.default_rng(9).permutation(4)
+    p1 = {k: p[k] - 0.5 * loss_and_gradients(x[first[:2]], y[first[:2]], p)[1][k] for k in p}
+    assert res.accuracies[0] == np.mean(predict(x[first[:2]], p) == y[first[:2]])
+    assert res.accuracies[1] == np.mean(predict(x[first[2:]], p1) == y[first[2:]])
+
+
+def test_nan_logits_and_an_overflowing_gradient_are_divergence_without_warnings():
+    # zero inputs, W_hh = 0, b_h = 1: h = tanh(1) = 0.76 in all 3 units; h W_hy with W_hy = 1e308 is 2.3e308 = inf
+    p = init_params(2, 3, 2, cell="rnn", rng=0)
+    p = {**p, "W_hh": np.zeros((3, 3)), "b_h": np.ones(3), "W_hy": np.full((3, 2), 1e308)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TrainingDivergedError, match=r"^Training diverged: the loss became inf in step 1\. "):
+            train(np.zeros((2, 3, 2)), np.array([0, 1]), params=p, steps=1, batch_size=2, rng=0)
+        # a readout of 1e300: the loss (about 1e300) is finite, but the gradient reaching W_xh overflows
+        xs, ys = delayed_recall(4, delay=2, noise=100.0, rng=0)
+        q = init_params(xs.shape[2], 3, 2, cell="rnn", rng=0)
+        with pytest.raises(TrainingDivergedError, match=r"^Training diverged: the loss became inf in step 1\. "):
+            train(xs, ys, params={**q, "W_hy": q["W_hy"] * 1e300}, steps=1, batch_size=4, rng=0)

@@ -391,3 +391,8 @@ def test_long_containers_are_described_by_type_and_length(value: object, shown: 
 def test_array_dict_lists_mixed_keys_in_its_message() -> None:
     with pytest.raises(ValueError, match=full("`grads` must have the keys ['w']; got [1, 'a'].")):
         check_array_dict("grads", {"a": np.ones(1), 1: np.ones(1)}, keys=["w"])
+
+
+def test_required_keys_of_mixed_types_are_listed() -> None:
+    with pytest.raises(ValueError, match=full("`state` must have the keys [1, 'a']; got ['a'].")):
+        check_array_dict("state", {"a": np.ones(1)}, keys=["a", 1])

@@ -234,7 +234,7 @@ def check_labels(
         fractional = raw != np.round(raw)
         if fractional.any():
             raise ValueError(f"`{name}` must hold whole-number class labels; got {raw[fractional][0].item()!r}.")
-    out = raw.astype(np.int64, copy=False)
+    out = np.asarray(raw, dtype=np.int64)
     low, high = int(out.min()), int(out.max())
     if n_classes is not None and (low < 0 or high >= n_classes):
         raise ValueError(f"`{name}` must be class labels in [0, {n_classes - 1}]; got values from {low} to {high}.")
@@ -405,4 +405,4 @@ def as_pm1(name: str, value: Any, *, ndim: tuple[int, ...], shape_hint: str) -> 
         raise ValueError(
             f"`{name}` must contain only -1 and +1; got {int(bad.sum())} other value(s), e.g. {example!r}."
         )
-    return array.astype(np.float64)
+    return np.array(array, dtype=np.float64)

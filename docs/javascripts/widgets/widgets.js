@@ -426,9 +426,12 @@
       el("option", { value: String(data.half_bound) }), el("option", { value: String(data.bound) }));
     const out = el("output", { for: sliderId, class: "nn-gd__eta" });
     const markRow = el("div", { class: "nn-gd__marks", "aria-hidden": "true" });
-    for (const [v, text] of [[data.half_bound, "1/λ_max"], [data.bound, "2/λ_max"]]) {
+    for (const [v, k] of [[data.half_bound, 1], [data.bound, 2]]) {
       const frac = (v - data.eta_min) / (data.eta_max - data.eta_min);
-      const m = el("span", { class: "nn-gd__mark", style: `left: ${(100 * frac).toFixed(2)}%`, text: `${text} = ${v}` });
+      // Marks right of the first third hang to the left of their tick, so they neither overflow nor overlap.
+      const m = el("span", { class: `nn-gd__mark${frac > 0.3 ? " nn-gd__mark--left" : ""}`,
+                             style: `left: ${(100 * frac).toFixed(2)}%` },
+                   `${k}/λ`, el("sub", { text: "max" }), ` = ${v}`);
       markRow.append(m);
     }
     const sliderBox = el("div", { class: "nn-gd__slider" }, slider, markRow, marks);

@@ -306,3 +306,35 @@ def test_helper_errors() -> None:
         fisher_diagonal(np.ones((2, 5)), params)
     with pytest.raises(ValueError, match=full("`n_tasks` must be a positive integer; got 0.")):
         permuted_digits(0)
+
+
+def test_replay_batch_appends_distinct_stored_examples() -> None:
+    from nnmem.continual import _replay_batch
+
+    xb, yb = np.zeros((3, 1)), np.zeros(3, dtype=int)
+    mem_x, mem_y = np.arange(1.0, 6.0).reshape(5, 1), np.arange(1, 6)
+    for seed in range(20):
+        x2, y2 = _replay_batch(xb, yb, mem_x, mem_y, np.random.default_rng(seed))
+        assert x2.shape == (6, 1) and x2[:3].tolist() == [[0.0]] * 3  # the new batch first, then 3 old ones
+        old = x2[3:, 0].tolist()
+        assert len(set(old)) == 3 and set(old) <= {1.0, 2.0, 3.0, 4.0, 5.0}  # drawn without replacement
+        assert y2[3:].tolist() == [int(v) for v in old]  # labels travel with their images
+    x2, _ = _replay_batch(xb, yb, mem_x[:2], mem_y[:2], np.random.default_rng(0))  # a small buffer: all of it
+    assert sorted(x2[3:, 0].tolist()) == [1.0, 2.0]
+    x2, y2 = _replay_batch(xb, yb, mem_x[:0], mem_y[:0], np.random.default_rng(0))
+    assert x2.shape == (3, 1) and y2.shape == (3,)
+
+
+def test_divergence_names_ewc_lambda_exactly_at_the_stability_bound() -> None:
+    from nnmem.continual import _guard
+
+    F = [{"W1": np.array([[0.25, 1.0]]), "b1": np.zeros(2)}]  # max Fisher 1.0
+    # learning_rate * ewc_lambda * max F = 0.5 * 4 * 1 = 2: unstable, the bound is 2 / (0.5 * 1) = 4
+    g = _guard("ewc", F, 0.5, 4.0)
+    assert (g.setting, g.value) == ("ewc_lambda", 4.0)
+    assert g.hint == ("SGD on the penalty is stable only while learning_rate * ewc_lambda * max Fisher < 2, "
+                      "so try ewc_lambda below 4")
+    g = _guard("ewc", F, 0.5, 3.99)  # 1.995 < 2: the penalty is not to blame
+    assert (g.setting, g.hint, g.value) == ("learning_rate", "try a smaller learning_rate", 0.5)
+    assert _guard("plain", F, 0.5, 100.0).setting == "learning_rate"
+    assert _guard("ewc", [], 0.5, 100.0).setting == "learning_rate"  # the first task has no penalty yet

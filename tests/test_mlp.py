@@ -256,3 +256,39 @@ def full(message: str) -> str:
 def test_errors(call, error, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match=full(message)):
         call()
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_initialisation_rule_drawn_by_hand(activation: str) -> None:
+    """He (2 / n_in) for ReLU hidden layers, Glorot (2 / (n_in + n_out)) otherwise and for the linear output."""
+    gen = np.random.default_rng(4)
+    hidden_var = (lambda n_in, n_out: 2 / n_in) if activation == "relu" else (lambda n_in, n_out: 2 / (n_in + n_out))
+    W1 = gen.normal(0.0, np.sqrt(hidden_var(3, 5)), size=(3, 5))
+    W2 = gen.normal(0.0, np.sqrt(hidden_var(5, 4)), size=(5, 4))
+    W3 = gen.normal(0.0, np.sqrt(2 / (4 + 2)), size=(4, 2))  # the output layer: Glorot whatever the activation
+    params = mlp.init_params([3, 5, 4, 2], activation=activation, rng=4)
+    for key, expected in (("W1", W1), ("W2", W2), ("W3", W3)):
+        np.testing.assert_array_equal(params[key], expected)
+    assert [params[f"b{i}"].tolist() for i in (1, 2, 3)] == [[0.0] * 5, [0.0] * 4, [0.0] * 2]
+    assert all(v.dtype == np.float32 for v in mlp.init_params([3, 2], rng=0, dtype=np.float32).values())
+
+
+def test_backward_rejects_a_cache_from_a_network_of_another_depth() -> None:
+    shallow = mlp.init_params([2, 2], rng=0)
+    deep = mlp.init_params([2, 3, 2], rng=0)
+    _, cache = mlp.forward(np.ones((1, 2)), shallow)  # same number of outputs, one layer fewer
+    with pytest.raises(ValueError, match=full(
+        "`cache` must come from forward with a network of 2 layers and 2 outputs like `params`; "
+        "got 1 layers and 2 outputs."
+    )):
+        mlp.backward(np.array([0]), cache, deep, loss="cross_entropy")
+
+
+def test_loss_and_gradients_of_an_overflowing_network_is_infinite_without_warnings() -> None:
+    import warnings
+
+    params = {"W1": np.full((2, 2), 1e200), "b1": np.zeros(2)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value, grads = mlp.loss_and_gradients(np.full((1, 2), 1e200), np.array([0]), params, loss="cross_entropy")
+    assert value == np.inf and set(grads) == {"W1", "b1"}

@@ -249,8 +249,9 @@ def _fisher(x: np.ndarray, params: Params, activation: str, labels: np.ndarray |
     output, cache = forward(x, params, activation=activation)
     p = softmax(output, axis=1)  # the model's p(y | x), shape (N, n_out)
     if labels is None:  # y ~ p(y | x): the true Fisher of the model's own distribution
-        u = gen.random((x.shape[0], 1))
-        labels = np.minimum((p.cumsum(axis=1) < u).sum(axis=1), p.shape[1] - 1)  # inverse-CDF sampling
+        c = p.cumsum(axis=1)
+        u = gen.random((x.shape[0], 1)) * c[:, -1:]  # uniform in [0, total): never past the last class
+        labels = (c < u).sum(axis=1)  # inverse-CDF sampling: the first class whose cumulative sum reaches u
     delta = p.copy()
     delta[np.arange(x.shape[0]), labels] -= 1  # d(-log p_y)/dz for each sample separately (not / N)
     f, n, n_layers = get_activation(activation), x.shape[0], len(params) // 2
@@ -621,8 +622,8 @@ def train_sequence(
     dt = np.dtype(data[0][0].dtype if dtype is None else dtype)
     if dt.type not in (np.float32, np.float64):
         raise ValueError(f"`dtype` must be float32 or float64; got {dtype!r}.")
-    params = {k: v.astype(dt, copy=False) for k, v in params.items()}
-    data = [(x_tr.astype(dt, copy=False), y_tr, x_te.astype(dt, copy=False), y_te) for x_tr, y_tr, x_te, y_te in data]
+    params = {k: np.asarray(v, dtype=dt) for k, v in params.items()}
+    data = [(np.asarray(x_tr, dtype=dt), y_tr, np.asarray(x_te, dtype=dt), y_te) for x_tr, y_tr, x_te, y_te in data]
     learning_rate = check_positive_float("learning_rate", learning_rate)
     epochs = check_positive_int("epochs", epochs)
     batch_size = check_positive_int("batch_size", batch_size)
@@ -652,7 +653,7 @@ def train_sequence(
                     task = Task(tasks[i].name, x_tr, y_tr, data[i][2], data[i][3])
                     buffer = _update_buffer(buffer, task, replay_size, gen)
                 elif method == "ewc":
-                    anchors.append({k: v.copy() for k, v in params.items()})
+                    anchors.append(params)  # sgd_step returns new arrays, so this stays as it is
                     fishers.append(_fisher(x_tr, params, act, None, fisher_gen))
     return ContinualResult(
         accuracy=acc, params=params, method=method, task_names=tuple(t.name for t in tasks), fishers=fishers,

@@ -379,8 +379,6 @@ def _loss_and_grads(x: np.ndarray, y: np.ndarray, params: Params, activation: st
     bs = [params[f"b{i}"] for i in range(1, n_layers + 1)]
     cache = _forward(x, Ws, bs, activation)
     value, d_out = _loss_and_output_grad(cache.output, y, loss)
-    if not math.isfinite(value):
-        return value, params
     gWs, gbs = _backward(d_out, cache, Ws)
     return value, _as_dict(gWs, gbs)
 
@@ -402,13 +400,16 @@ def loss_and_gradients(
     Returns
     -------
     loss : float
+        Infinite if the output overflows (a diverged network; the trainers'
+        divergence guard reports it); the gradients are then meaningless.
     grads : dict of str to ndarray
     """
     Ws, bs = _layers(params)
     _check_loss(loss)
     x = _check_inputs(x, Ws)
     target = _check_target("y", y, x.shape[0], Ws[-1].shape[1], loss)
-    return _loss_and_grads(x, target, _as_dict(Ws, bs), get_activation(activation).name, loss)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _loss_and_grads(x, target, _as_dict(Ws, bs), get_activation(activation).name, loss)
 
 
 def predict_proba(x: ArrayLike, params: Params, *, activation: str = "relu") -> np.ndarray:
@@ -611,10 +612,10 @@ def train_sgd(
     Ws, bs = _layers(params)
     dt = _check_dtype(Ws[0].dtype if dtype is None else dtype)
     start = {k: v.astype(dt) for k, v in _as_dict(Ws, bs).items()}  # a copy: the caller's params stay as they are
-    x = _check_inputs(x, Ws).astype(dt, copy=False)
+    x = np.asarray(_check_inputs(x, Ws), dtype=dt)
     target = _check_target("y", y, x.shape[0], Ws[-1].shape[1], loss)
     if loss == "mse":
-        target = target.astype(dt, copy=False)
+        target = np.asarray(target, dtype=dt)
     learning_rate = check_positive_float("learning_rate", learning_rate)
     momentum = check_nonnegative_float("momentum", momentum)
     if momentum >= 1:

@@ -997,6 +997,35 @@ BAD = [
         r"^`batch_size` must be a positive integer; got 0\.$", id="r-train-batch-zero",
     ),
     pytest.param(
+        lambda: T.forward_propagation(X2, {**P2, "w_ho": np.zeros(3)}), ValueError,
+        r"^`params\['w_ho'\]` must have shape \(hidden_size, output_size\); got shape \(3,\)\. For a single feature "
+        r"or target use `\.reshape\(-1, 1\)`; for a single sample `\.reshape\(1, -1\)`\.$",
+        id="forward-params-w_ho-1d",
+    ),
+    pytest.param(
+        lambda: T.forward_propagation(X2, {**P2, "w_ho": np.array([[0.0], [np.nan], [0.0]])}), ValueError,
+        r"^`params\['w_ho'\]` must contain only finite numbers; got 1 NaN or infinite value\(s\)\.$",
+        id="forward-params-w_ho-nan",
+    ),
+    pytest.param(
+        lambda: T.forward_propagation(X2, {**P2, "b_h": np.zeros((1, 3))}), ValueError,
+        r"^`params\['b_h'\]` must have shape \(hidden_size,\); got shape \(1, 3\)\.$", id="forward-params-b_h-2d",
+    ),
+    pytest.param(
+        lambda: T.forward_propagation(X2, {**P2, "b_h": "abc"}), TypeError,
+        r"^`params\['b_h'\]` must be an array of numbers with shape \(hidden_size,\); got 'abc' of type str\.$",
+        id="forward-params-b_h-str",
+    ),
+    pytest.param(
+        lambda: T.forward_propagation(X2, {**P2, "b_o": np.zeros((1, 1))}), ValueError,
+        r"^`params\['b_o'\]` must have shape \(output_size,\); got shape \(1, 1\)\.$", id="forward-params-b_o-2d",
+    ),
+    pytest.param(
+        lambda: T.forward_propagation(X2, {**P2, "b_o": np.array([np.inf])}), ValueError,
+        r"^`params\['b_o'\]` must contain only finite numbers; got 1 NaN or infinite value\(s\)\.$",
+        id="forward-params-b_o-inf",
+    ),
+    pytest.param(
         lambda: H.stdp_window(np.zeros(1), a_plus=0), ValueError,
         r"^`a_plus` must be a finite positive number; got 0\.$", id="stdp-a_plus-zero",
     ),

@@ -14,7 +14,7 @@ JS_OK  := node_modules/.installed
 help:
 	@echo "make serve   build and serve the site at http://127.0.0.1:8000 (English at /, Chinese at /zh/)"
 	@echo "make test    run the whole test suite, including a strict build of the site"
-	@echo "make test-fast  only the tests that build nothing (package, doctests, sources; under a minute)"
+	@echo "make test-fast  only the tests that build nothing and start no browser (package, doctests, sources, lint)"
 	@echo "make build   build the site into site/"
 	@echo "make lint    ruff over the Python sources and strict mypy over the package (also part of make test)"
 	@echo "make mutation  mutate src/nnmem and run the fast package tests against every mutant (slow: about an hour)"

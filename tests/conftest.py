@@ -46,6 +46,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 # Fixtures that need a build of the whole book; a test using any of them is a `docs` test.
 FULL_BUILD_FIXTURES = {"book_build", "built_site", "site_url", "second_book_build"}
+# Test modules that rerun the pages' own code blocks and experiments at full size (minutes from an
+# empty cache): tests of the book rather than of the package, so in the `docs` tier too.
+RUNS_THE_PAGES = {"test_prose_claims.py"}
 
 
 @pytest.fixture
@@ -162,9 +165,9 @@ def _needs_book(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test that needs the built book `docs`, and run those last, so the others run while it builds."""
+    """Mark the tests of the book `docs`; run those that need the built book last, so the others run while it builds."""
     for item in items:
-        if _needs_book(item):
+        if _needs_book(item) or item.path.name in RUNS_THE_PAGES:
             item.add_marker(pytest.mark.docs)
     items.sort(key=_needs_book)
 

@@ -101,6 +101,8 @@ HOPFIELD = [
     Bad("corrupt-fraction-nan", lambda: hopfield.corrupt(PM, fraction=np.nan), ValueError, "`fraction` must be a finite number; got nan.", "fraction", "nan"),
     Bad("corrupt-pattern-2d", lambda: hopfield.corrupt(np.ones((2, 3)), fraction=0.1), ValueError, "`pattern` must have shape (n_neurons,); got shape (2, 3).", "pattern", "(2, 3)"),
     Bad("overlap-lengths", lambda: hopfield.overlap(np.ones(3), np.ones(4)), ValueError, "`states` and `patterns` must have the same number of neurons (last axis); got 3 and 4.", "patterns", "3 and 4"),
+    Bad("overlap-states-3d", lambda: hopfield.overlap(np.ones((1, 1, 3)), PM), ValueError, "`states` must have shape (N,) or (n_states, N); got shape (1, 1, 3).", "states", "(1, 1, 3)"),
+    Bad("overlap-states-str", lambda: hopfield.overlap("s", PM), TypeError, _pm1("states", "(N,) or (n_states, N)") + "'s' of type str.", "states", "'s'"),
     Bad("overlap-states-value", lambda: hopfield.overlap([1, 0.5], [1, 1]), ValueError, "`states` must contain only -1 and +1; got 1 other value(s), e.g. 0.5.", "states", "0.5"),
     Bad("overlap-patterns-3d", lambda: hopfield.overlap(PM, np.ones((1, 1, 3))), ValueError, "`patterns` must have shape (N,) or (n_patterns, N); got shape (1, 1, 3).", "patterns", "(1, 1, 3)"),
     Bad("overlap-patterns-complex", lambda: hopfield.overlap(PM, [1j, 1, 1]), TypeError, _pm1("patterns", "(N,) or (n_patterns, N)") + "dtype complex128.", "patterns", "complex128"),

@@ -279,6 +279,22 @@ def test_corrupt_flips_exactly_round_fraction_n_bits(fraction: float) -> None:
     assert int(np.sum(corrupt(p, fraction=0.26, rng=0) != p)) == 3  # round(2.6)
 
 
+def test_random_functions_follow_their_seed() -> None:
+    p = np.ones(40)
+    np.testing.assert_array_equal(corrupt(p, fraction=0.5, rng=1), corrupt(p, fraction=0.5, rng=1))
+    assert not np.array_equal(corrupt(p, fraction=0.5, rng=1), corrupt(p, fraction=0.5, rng=2))
+    W = store(random_patterns(3, 40, 0))
+    s = random_patterns(1, 40, 9)[0]
+    np.testing.assert_array_equal(update_async(W, s, rng=4), update_async(W, s, rng=4))
+    assert one_step_error_rate(40, 12, rng=3) == one_step_error_rate(40, 12, rng=3)
+    # two neurons that disagree, from (1, 1): whichever the order visits first flips, so the seed decides
+    W2 = np.array([[0.0, -1.0], [-1.0, 0.0]])
+    ends = [tuple(recall(W2, np.array([1, 1]), rng=seed).state.tolist()) for seed in range(10)]
+    assert set(ends) == {(-1.0, 1.0), (1.0, -1.0)}
+    assert ends == [tuple(recall(W2, np.array([1, 1]), rng=seed).state.tolist()) for seed in range(10)]
+    assert one_step_error_rate(40, 12, rng=3) != one_step_error_rate(40, 12, rng=4)
+
+
 def test_one_step_error_theory_by_hand() -> None:
     # load 1/2: erf(sqrt(1)) = erf(1) = 0.8427007929497149 (Abramowitz & Stegun table 7.1)
     assert one_step_error_theory(0.5) == pytest.approx(0.5 * (1 - 0.8427007929497149), rel=1e-12)

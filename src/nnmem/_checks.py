@@ -195,7 +195,7 @@ def check_array_dict(
             checked[key] = as_array(label, item, ndim=None, shape_hint="of any shape", dtype=None)
             continue
         shape = np.shape(like[key])
-        array = as_array(label, item, ndim=None, shape_hint=str(shape), dtype=None, allow_empty=True)
+        array = as_array(label, item, ndim=None, shape_hint=str(shape), dtype=None)
         if array.shape != shape:
             raise ValueError(f"`{label}` must have shape {shape} like `{like_name}[{key!r}]`; got {array.shape}.")
         checked[key] = array

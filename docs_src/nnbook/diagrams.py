@@ -76,14 +76,14 @@ ALT: dict[str, tuple[str, str]] = {
         "所有数值均由 nnmem.twolayer 计算。",
     ),
     "neuron_and_synapse": (
-        "Left: a schematic neuron. Branched dendrites on the left lead to the soma with its nucleus; the axon "
+        "Top: a schematic neuron. Branched dendrites on the left lead to the soma with its nucleus; the axon "
         "leaves the soma at the initial segment, runs to the right wrapped in myelin with gaps (nodes of "
-        "Ranvier), and branches into axon terminals. Signals flow from dendrites to terminals. Right: a "
+        "Ranvier), and branches into axon terminals. Signals flow from dendrites to terminals. Bottom: a "
         "chemical synapse. The presynaptic terminal above holds vesicles filled with neurotransmitter; one "
         "vesicle fuses with the membrane after calcium enters through a channel and releases transmitter into "
         "the synaptic cleft, which binds to receptors on the postsynaptic membrane below.",
-        "左：示意的神经元。左侧分枝的树突通向含细胞核的胞体；轴突从胞体的起始段发出，向右延伸，外裹有间断"
-        "（郎飞结）的髓鞘，末端分成轴突末梢。信号从树突流向末梢。右：化学突触。上方的突触前末梢含装满神经递质的"
+        "上：示意的神经元。左侧分枝的树突通向含细胞核的胞体；轴突从胞体的起始段发出，向右延伸，外裹有间断"
+        "（郎飞结）的髓鞘，末端分成轴突末梢。信号从树突流向末梢。下：化学突触。上方的突触前末梢含装满神经递质的"
         "突触囊泡；钙离子经通道流入后，一个囊泡与细胞膜融合，把递质释放到突触间隙，递质与下方突触后膜上的受体结合。",
     ),
     "artificial_neuron": (
@@ -399,13 +399,14 @@ def neuron_and_synapse() -> Any:
     from matplotlib.patches import Circle, Ellipse, FancyBboxPatch, Rectangle
 
     plt = setup_matplotlib()
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(9.0, 3.6), gridspec_kw={"width_ratios": [1.75, 1]})
+    # one above the other, so that the labels stay legible at phone width
+    fig, (ax, bx) = plt.subplots(2, 1, figsize=(6.4, 6.0), gridspec_kw={"height_ratios": [4.8, 5.5]})
     for a in (ax, bx):
         a.set_aspect("equal")
         a.axis("off")
     ax.set_xlim(-0.3, 11.2)
     ax.set_ylim(-2.3, 2.5)
-    bx.set_xlim(-0.2, 6.0)
+    bx.set_xlim(-2.9, 8.6)
     bx.set_ylim(-0.6, 4.9)
     cell = dict(color=BLUE, lw=2.0, solid_capstyle="round", zorder=2)
 
@@ -429,7 +430,7 @@ def neuron_and_synapse() -> Any:
     for dy in (1.0, 0.35, -0.35, -1.0):
         ax.plot([9.3, 10.3], [0, dy], color=BLUE, lw=1.4, zorder=2)
         ax.add_patch(Circle((10.4, dy), 0.13, fc=BLUE, ec=BLUE, zorder=3))
-    label = dict(fontsize=9, color=INK, ha="center")
+    label = dict(fontsize=10, color=INK, ha="center")
     lead = dict(arrowstyle="-", color=GREY, lw=0.8)
     ax.annotate(t("dendrites", "树突"), (0.55, 1.4), (0.7, 2.2), arrowprops=lead, **label)
     ax.annotate(t("soma", "胞体"), (2.8, 0.5), (3.2, 1.5), arrowprops=lead, **label)
@@ -439,8 +440,8 @@ def neuron_and_synapse() -> Any:
     ax.annotate(t("node of Ranvier", "郎飞结"), (6.95, -0.05), (7.2, -1.45), arrowprops=lead, **label)
     ax.annotate(t("axon", "轴突"), (8.9, 0.05), (8.6, 1.2), arrowprops=lead, **label)
     ax.annotate(t("axon terminals", "轴突末梢"), (10.45, -1.1), (10.0, -2.0), arrowprops=lead, **label)
-    _arrow(ax, (4.3, 1.9), (7.3, 1.9), color=GREY)
-    ax.text(5.8, 2.05, t("signal direction", "信号方向"), fontsize=8.5, color=GREY, ha="center", va="bottom")
+    _arrow(ax, (4.8, 1.9), (7.3, 1.9), color=GREY)
+    ax.text(5.8, 2.05, t("signal direction", "信号方向"), fontsize=9.5, color=GREY, ha="center", va="bottom")
 
     # the synapse: presynaptic terminal above, cleft, postsynaptic membrane below
     bx.add_patch(
@@ -463,15 +464,15 @@ def neuron_and_synapse() -> Any:
         )
     for rx in (1.2, 1.9, 2.7, 3.4):
         bx.add_patch(Rectangle((rx - 0.1, 0.5), 0.2, 0.25, fc=GREEN, ec=INK, lw=0.6, zorder=3))
-    bx.add_patch(Rectangle((0.55, 2.35), 0.18, 0.35, fc=ORANGE, ec=INK, lw=0.6, zorder=3))
-    lab = dict(fontsize=8.5, color=INK, ha="left", va="center")
-    bx.annotate(t("presynaptic terminal", "突触前末梢"), (3.9, 3.9), (4.3, 4.1), arrowprops=lead, **lab)
-    bx.annotate(t("vesicles", "突触囊泡"), (3.55, 2.75), (4.3, 3.2), arrowprops=lead, **lab)
-    bx.annotate(t("Ca²⁺ channel", "Ca²⁺ 通道"), (0.6, 2.5), (4.3, 2.45), arrowprops=lead, **lab)
-    bx.annotate(t("transmitter", "神经递质"), (2.75, 1.3), (4.3, 1.65), arrowprops=lead, **lab)
-    bx.annotate(t("synaptic cleft", "突触间隙"), (3.8, 1.0), (4.3, 1.05), arrowprops=lead, **lab)
-    bx.annotate(t("receptors", "受体"), (3.5, 0.65), (4.3, 0.3), arrowprops=lead, **lab)
-    bx.text(2.3, -0.2, t("postsynaptic cell", "突触后细胞"), fontsize=8.5, color=INK, ha="center", va="center")
+    bx.add_patch(Rectangle((3.91, 2.3), 0.18, 0.35, fc=ORANGE, ec=INK, lw=0.6, zorder=3))
+    lab = dict(fontsize=10, color=INK, ha="left", va="center")
+    bx.annotate(t("presynaptic terminal", "突触前末梢"), (3.9, 3.9), (4.8, 4.1), arrowprops=lead, **lab)
+    bx.annotate(t("vesicles", "突触囊泡"), (3.55, 2.75), (4.8, 3.2), arrowprops=lead, **lab)
+    bx.annotate(t("Ca²⁺ channel", "Ca²⁺ 通道"), (4.1, 2.45), (4.8, 2.45), arrowprops=lead, **lab)
+    bx.annotate(t("transmitter", "神经递质"), (2.75, 1.3), (4.8, 1.65), arrowprops=lead, **lab)
+    bx.annotate(t("synaptic cleft", "突触间隙"), (3.8, 1.0), (4.8, 1.05), arrowprops=lead, **lab)
+    bx.annotate(t("receptors", "受体"), (3.5, 0.65), (4.8, 0.15), arrowprops=lead, **lab)
+    bx.text(2.3, -0.2, t("postsynaptic cell", "突触后细胞"), fontsize=10, color=INK, ha="center", va="center")
     return fig
 
 

@@ -299,3 +299,14 @@ def test_one_step_error_theory_by_hand() -> None:
     # load 1/2: erf(sqrt(1)) = erf(1) = 0.8427007929497149 (Abramowitz & Stegun table 7.1)
     assert one_step_error_theory(0.5) == pytest.approx(0.5 * (1 - 0.8427007929497149), rel=1e-12)
     assert one_step_error_theory(np.float32(0.5)) == pytest.approx(0.07864960352514255, rel=1e-12)
+
+
+def test_tie_tolerance_is_relative_to_the_largest_row_sum() -> None:
+    """A zero field means |h_i| <= 1e-12 max_i sum_j |w_ij| (module notes): the largest row, not the whole matrix."""
+    # rows: |w_12| + |w_13| = 1 + 1.5e-12 (the largest), 1, 1.5e-12; the whole matrix sums to about 2.
+    # s = (1, -1, -1): h_1 = -1 - 1.5e-12, h_2 = 1, h_3 = 1.5e-12 > 1e-12 * (1 + 1.5e-12): a real field, so s_3 -> +1
+    W = np.array([[0.0, 1.0, 1.5e-12], [1.0, 0.0, 0.0], [1.5e-12, 0.0, 0.0]])
+    np.testing.assert_array_equal(update_sync(W, np.array([[1, -1, -1]])), [[-1.0, 1.0, 1.0]])
+    # tiny weights: the tolerance scales down with them (1e-12 * 1e-13), so fields of -1e-13 are not ties
+    tiny = 1e-13 * np.array([[0.0, -1.0], [-1.0, 0.0]])
+    np.testing.assert_array_equal(update_sync(tiny, np.array([[1, 1]])), [[-1.0, -1.0]])

@@ -253,8 +253,6 @@ def check_positive_int(name: str, value: Any) -> int:
 
 
 def _is_real(value: Any) -> bool:
-    if type(value) is float or type(value) is int:  # fast path: no abstract-base-class check
-        return True
     return not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Real)
 
 

@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 JS_OK  := node_modules/.installed
 
-.PHONY: help setup serve build test test-fast lint mutation pdf lock clean
+.PHONY: help setup serve build test test-fast lint mutation pdf lock clean bench
 
 help:
 	@echo "make serve   build and serve the site at http://127.0.0.1:8000 (English at /, Chinese at /zh/)"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint    ruff over the Python sources and strict mypy over the package (also part of make test)"
 	@echo "make mutation  mutate src/nnmem and run the fast package tests against every mutant (slow: about an hour)"
 	@echo "make pdf     build the site and print the whole book: site/pdf/nnmem-book-en.pdf and -zh.pdf"
+	@echo "make bench   install the benchmarks' peers (requirements-bench.txt) and re-measure bench/results/*.json (slow; run on an idle machine)"
 	@echo "make lock    re-resolve requirements.in into requirements.lock"
 	@echo "make clean   remove the environment, caches and the built site"
 
@@ -56,6 +57,22 @@ lint: setup
 mutation: setup
 	$(BIN)/mutmut run --max-children 2
 	$(BIN)/python tools/mutation_report.py
+
+# Benchmarks: install what they compare against (PyTorch's CPU build, pinned in
+# requirements-bench.txt; scikit-learn is in requirements.lock), then measure the
+# machine's peak first (the others report fractions of it) and write bench/results/.
+BENCH_OK := $(VENV)/.bench-installed
+
+$(BENCH_OK): requirements-bench.txt $(PY_OK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+bench: $(BENCH_OK)
+	$(BIN)/python bench/peak.py
+	$(BIN)/python bench/bench_mlp.py
+	$(BIN)/python bench/bench_hopfield.py
+	$(BIN)/python bench/bench_recurrent.py
+	$(BIN)/python bench/bench_dense_memory.py
 
 # The PDFs are written after the build, because `mkdocs build` empties site/.
 pdf: build

@@ -1026,6 +1026,24 @@ BAD = [
         id="forward-params-b_o-inf",
     ),
     pytest.param(
+        lambda: R.cell_type({1: np.ones(1), "W": np.ones(1)}), ValueError,
+        r"^`params` must have the keys \['W_hh', 'W_hy', 'W_xh', 'b_h', 'b_y'\] \(RNN\) or \['W_h', 'W_hy', 'W_x', 'b', "
+        r"'b_y'\] \(LSTM\); got \[1, 'W'\]\.$",
+        id="r-cell_type-int-key",
+    ),
+    pytest.param(
+        lambda: R.forward(np.zeros((0, 5, 2)), PR), ValueError,
+        r"^`x` must hold at least one sample and one time step; got shape \(0, 5, 2\)\.$",
+        id="r-forward-x-no-samples",
+    ),
+    pytest.param(  # W_hh = 0, b_h = 1: h = tanh(1) in 3 units, so h W_hy with W_hy = 1e308 overflows
+        lambda: R.loss_and_gradients(
+            np.zeros((2, 3, 2)), np.array([0, 1]),
+            {**PR, "W_hh": np.zeros((3, 3)), "b_h": np.ones(3), "W_hy": np.full((3, 2), 1e308)},
+        ),
+        ValueError, OVERFLOW_R, id="r-loss-overflow",
+    ),
+    pytest.param(
         lambda: H.stdp_window(np.zeros(1), a_plus=0), ValueError,
         r"^`a_plus` must be a finite positive number; got 0\.$", id="stdp-a_plus-zero",
     ),

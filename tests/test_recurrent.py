@@ -280,7 +280,8 @@ def test_float32_in_float32_out():
     x, y = delayed_recall(16, delay=3, rng=0)
     p32 = {k: v.astype(np.float32) for k, v in init_params(x.shape[2], 4, 2, cell="lstm", rng=0).items()}
     logits, cache = forward(x.astype(np.float32), p32)
-    assert logits.dtype == np.float32 and cache.h.dtype == np.float32
+    assert logits.dtype == np.float32 and cache.h.dtype == np.float32 and cache.c.dtype == np.float32
+    assert cache.cell == "lstm" and forward(x, init_params(x.shape[2], 4, 2, cell="rnn", rng=0))[1].cell == "rnn"
     _, grads = loss_and_gradients(x, y, p32)
     assert all(g.dtype == np.float32 for g in grads.values())
     res = train(x, y, params=p32, steps=3, batch_size=8, rng=0)
@@ -532,6 +533,8 @@ def test_accuracies_are_recorded_per_step():
     p1 = {k: p[k] - 0.5 * loss_and_gradients(x[first[:2]], y[first[:2]], p)[1][k] for k in p}
     assert res.accuracies[0] == np.mean(predict(x[first[:2]], p) == y[first[:2]])
     assert res.accuracies[1] == np.mean(predict(x[first[2:]], p1) == y[first[2:]])
+    g2 = loss_and_gradients(x[first[2:]], y[first[2:]], p1)[1]
+    assert res.grad_norms[1] == pytest.approx(np.sqrt(sum(np.sum(v**2) for v in g2.values())), rel=1e-12)
 
 
 def test_nan_logits_and_an_overflowing_gradient_are_divergence_without_warnings():

@@ -1027,8 +1027,8 @@ BAD = [
     ),
     pytest.param(
         lambda: R.cell_type({1: np.ones(1), "W": np.ones(1)}), ValueError,
-        r"^`params` must have the keys \['W_hh', 'W_hy', 'W_xh', 'b_h', 'b_y'\] \(RNN\) or \['W_h', 'W_hy', 'W_x', 'b', "
-        r"'b_y'\] \(LSTM\); got \[1, 'W'\]\.$",
+        r"^`params` must have the keys \['W_hh', 'W_hy', 'W_xh', 'b_h', 'b_y'\] \(RNN\) or "
+        r"\['W_h', 'W_hy', 'W_x', 'b', 'b_y'\] \(LSTM\); got \[1, 'W'\]\.$",
         id="r-cell_type-int-key",
     ),
     pytest.param(

@@ -252,6 +252,16 @@ def test_gd_slider_readout_at_each_regime(browser: Any, site_url: str, lang: str
             assert REGIME_WORDS[lang][regime] in readout, (eta, readout)
             for other in FORBIDDEN[regime]:
                 assert REGIME_WORDS[lang][other] not in readout, (eta, readout)
+        # With the keyboard: Tab reaches the slider, arrow keys move it by one step, End goes to the top.
+        slider.fill("0.15")
+        p.page.locator(".nn-widget[data-widget=gradient-descent] .nn-widget__title").click()
+        p.page.keyboard.press("Tab")
+        assert p.page.evaluate("document.activeElement.type") == "range"
+        p.page.keyboard.press("ArrowRight")
+        assert slider.input_value() == "0.155"
+        assert "η = 0.155" in p.page.locator(".nn-gd__readout").inner_text()
+        p.page.keyboard.press("End")
+        assert p.page.locator(".nn-widget[data-widget=gradient-descent]").get_attribute("data-regime") == "diverges"
         assert not p.errors
     finally:
         p.close()

@@ -115,6 +115,7 @@ def relu_derivative(z: np.ndarray) -> np.ndarray:
 # --8<-- [start:sigmoid]
 @_elementwise
 def sigmoid(z: np.ndarray) -> np.ndarray:
+    # --8<-- [end:sigmoid]
     r"""Logistic sigmoid $\sigma(z) = 1 / (1 + e^{-z})$.
 
     Parameters
@@ -128,6 +129,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
         Values in $[0, 1]$. Computed as $\tfrac12(1 + \tanh(z/2))$, the same
         function, which never overflows for large $|z|$.
     """
+    # --8<-- [start:sigmoid-body]
     out: np.ndarray = 0.5 * (1 + np.tanh(0.5 * z))
     return out
 
@@ -138,7 +140,7 @@ def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
     s = sigmoid(z)
     out: np.ndarray = s * (1 - s)
     return out
-# --8<-- [end:sigmoid]
+# --8<-- [end:sigmoid-body]
 
 
 # --8<-- [start:tanh]

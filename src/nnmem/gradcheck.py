@@ -52,6 +52,7 @@ def _loss_value(loss: Callable[[Params], float], params: Params, name: str, k: i
 def numerical_gradient(
     loss: Callable[[Params], float], params: Params, *, eps: float = 1e-6
 ) -> Params:
+    # --8<-- [end:numerical]
     r"""Central-difference estimate of $\partial L / \partial \theta$ for every parameter.
 
     Parameters
@@ -76,6 +77,7 @@ def numerical_gradient(
     >>> np.round(g["w"], 6)  # d/dw of w**2 is 2w
     array([ 2., -4.])
     """
+    # --8<-- [start:numerical-body]
     loss = _check_loss(loss)
     eps = check_positive_float("eps", eps)
     work = {name: np.array(value, dtype=np.float64) for name, value in check_array_dict("params", params).items()}
@@ -93,7 +95,7 @@ def numerical_gradient(
             flat_grad[k] = (loss_plus - loss_minus) / (2 * eps)
         grads[name] = grad
     return grads
-# --8<-- [end:numerical]
+# --8<-- [end:numerical-body]
 
 
 def relative_error(a: ArrayLike, b: ArrayLike) -> float:

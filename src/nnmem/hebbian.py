@@ -245,6 +245,7 @@ def stdp_window(
     a_minus: float = 0.273,
     tau_minus: float = 33.7,
 ) -> np.ndarray:
+    # --8<-- [end:stdp]
     r"""Relative change of synaptic strength for a spike pair separated by $\Delta t$ (ms).
 
     $$\frac{\Delta w}{w} = \begin{cases} A_+ e^{-\Delta t / \tau_+} & \Delta t > 0 \\
@@ -279,10 +280,11 @@ def stdp_window(
     >>> stdp_window(np.array([-10.0, 0.0, 10.0])).round(3)
     array([-0.203,  0.   ,  0.428])
     """
+    # --8<-- [start:stdp-body]
     dt = as_array("delta_t", delta_t, ndim=None, shape_hint="(any shape), in ms", allow_empty=True)
     a_plus, a_minus = check_positive_float("a_plus", a_plus), check_positive_float("a_minus", a_minus)
     tau_plus, tau_minus = check_positive_float("tau_plus", tau_plus), check_positive_float("tau_minus", tau_minus)
     ltp = a_plus * np.exp(-np.abs(dt) / tau_plus)  # exponents are <= 0: no overflow
     ltd = -a_minus * np.exp(-np.abs(dt) / tau_minus)
     return np.where(dt > 0, ltp, np.where(dt < 0, ltd, 0.0))
-# --8<-- [end:stdp]
+# --8<-- [end:stdp-body]

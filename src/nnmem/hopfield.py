@@ -91,6 +91,7 @@ def _check_state(name: str, state: ArrayLike, n_neurons: int) -> np.ndarray:
 
 # --8<-- [start:store]
 def store(patterns: ArrayLike) -> np.ndarray:
+    # --8<-- [end:store]
     r"""Hebbian weights $W = \frac{1}{N} \Xi^\top \Xi$ with a zero diagonal.
 
     Parameters
@@ -115,12 +116,13 @@ def store(patterns: ArrayLike) -> np.ndarray:
            [-0.33333333,  0.        , -0.33333333],
            [ 0.33333333, -0.33333333,  0.        ]])
     """
+    # --8<-- [start:store-body]
     xi = as_pm1("patterns", patterns, ndim=(2,), shape_hint="(n_patterns, n_neurons)")
     n_neurons = xi.shape[1]
     W: np.ndarray = xi.T @ xi / n_neurons
     np.fill_diagonal(W, 0.0)
     return W
-# --8<-- [end:store]
+# --8<-- [end:store-body]
 
 
 def energy(W: ArrayLike, state: ArrayLike) -> float:
@@ -168,6 +170,7 @@ def _sign_keep_ties(field: np.ndarray, current: np.ndarray, tol: float) -> np.nd
 
 # --8<-- [start:async]
 def update_async(W: ArrayLike, state: ArrayLike, *, rng: Seed = None) -> np.ndarray:
+    # --8<-- [end:async]
     r"""One asynchronous sweep: every neuron, in a random order, takes the sign of its field.
 
     Each neuron sees the states its predecessors in the sweep have just
@@ -195,6 +198,7 @@ def update_async(W: ArrayLike, state: ArrayLike, *, rng: Seed = None) -> np.ndar
     >>> update_async(W, np.array([1, 1]), rng=0).tolist()  # the first one updated flips; the second then stays
     [-1.0, 1.0]
     """
+    # --8<-- [start:async-body]
     W = _check_weights(W)
     s = _check_state("state", state, W.shape[0]).copy()
     order = make_rng(rng).permutation(W.shape[0])
@@ -203,11 +207,12 @@ def update_async(W: ArrayLike, state: ArrayLike, *, rng: Seed = None) -> np.ndar
         field = s @ W[i]  # h_i = sum_j w_ij s_j, for every state in the batch
         s[..., i] = _sign_keep_ties(field, s[..., i], tol)
     return s
-# --8<-- [end:async]
+# --8<-- [end:async-body]
 
 
 # --8<-- [start:sync]
 def update_sync(W: ArrayLike, states: ArrayLike) -> np.ndarray:
+    # --8<-- [end:sync]
     r"""One synchronous step: all neurons update at once, $s \leftarrow \operatorname{sign}(W s)$.
 
     For a batch of row states $S$ the fields are $H = S W^\top$, i.e.
@@ -233,10 +238,11 @@ def update_sync(W: ArrayLike, states: ArrayLike) -> np.ndarray:
     >>> update_sync(W, np.array([[1, 1]]))  # both flip: a 2-cycle (1,1) <-> (-1,-1)
     array([[-1., -1.]])
     """
+    # --8<-- [start:sync-body]
     W = _check_weights(W)
     s = _check_state("states", states, W.shape[0])
     return _sign_keep_ties(s @ W.T, s, _tie_tolerance(W))  # H = S W^T: row n holds W s_n
-# --8<-- [end:sync]
+# --8<-- [end:sync-body]
 
 
 @dataclass(frozen=True)
@@ -379,6 +385,7 @@ def overlap(states: ArrayLike, patterns: ArrayLike) -> np.ndarray:
 
 # --8<-- [start:capacity]
 def one_step_error_theory(load: float) -> float:
+    # --8<-- [end:capacity]
     r"""Probability that a stored bit is unstable after one update, for load $\alpha = p/N$.
 
     The crosstalk from the other patterns is approximately Gaussian with
@@ -401,6 +408,7 @@ def one_step_error_theory(load: float) -> float:
     >>> round(one_step_error_theory(0.138), 4)  # Hertz, Krogh & Palmer (1991), table 2.1
     0.0036
     """
+    # --8<-- [start:capacity-body]
     load = check_positive_float("load", load)
     return 0.5 * (1.0 - math.erf(math.sqrt(1.0 / (2.0 * load))))
 
@@ -408,6 +416,7 @@ def one_step_error_theory(load: float) -> float:
 def one_step_error_rate(
     n_neurons: int, n_patterns: int, *, trials: int = 1, rng: Seed = None
 ) -> float:
+    # --8<-- [end:capacity-body]
     """Measured fraction of stored bits that flip when each pattern is updated once.
 
     Stores `n_patterns` random patterns in `n_neurons` neurons, computes every
@@ -433,6 +442,7 @@ def one_step_error_rate(
     float
         Fraction of unstable bits.
     """
+    # --8<-- [start:capacity-body-2]
     n_neurons = check_positive_int("n_neurons", n_neurons)
     n_patterns = check_positive_int("n_patterns", n_patterns)
     trials = check_positive_int("trials", trials)
@@ -444,4 +454,4 @@ def one_step_error_rate(
         updated = _sign_keep_ties(xi @ W.T, xi, _tie_tolerance(W))  # one update of each stored pattern
         errors += int(np.count_nonzero(updated != xi))
     return errors / (trials * n_patterns * n_neurons)
-# --8<-- [end:capacity]
+# --8<-- [end:capacity-body-2]

@@ -30,6 +30,7 @@ def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]
 
 # --8<-- [start:mse]
 def mse_loss(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    # --8<-- [end:mse]
     r"""Mean squared error over all elements.
 
     $$L = \frac{1}{N m} \sum_{n=1}^{N} \sum_{k=1}^{m} (\hat y_{nk} - y_{nk})^2$$
@@ -57,12 +58,14 @@ def mse_loss(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     >>> mse_loss(np.array([[1.0], [0.0]]), np.array([[0.5], [0.0]]))  # (0.25 + 0) / 2
     0.125
     """
+    # --8<-- [start:mse-body]
     y_true, y_pred = _pair(y_true, y_pred)
     with np.errstate(over="ignore"):  # errors beyond the float range give inf, not a warning
         return float(np.mean((y_pred - y_true) ** 2))
 
 
 def mse_gradient(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
+    # --8<-- [end:mse-body]
     r"""Gradient of `mse_loss` with respect to `y_pred`.
 
     $$\frac{\partial L}{\partial \hat y_{nk}} = \frac{2}{N m} (\hat y_{nk} - y_{nk})$$
@@ -94,11 +97,12 @@ def mse_gradient(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     array([[-0.5],
            [ 0. ]])
     """
+    # --8<-- [start:mse-body-2]
     y_true, y_pred = _pair(y_true, y_pred)
     with np.errstate(over="ignore"):  # errors beyond the float range give inf, not a warning
         diff: np.ndarray = y_pred - y_true
         return 2.0 * diff / y_true.size
-# --8<-- [end:mse]
+# --8<-- [end:mse-body-2]
 
 
 def _logits(z: ArrayLike, axis: Any) -> tuple[np.ndarray, int]:
@@ -115,6 +119,7 @@ def _logits(z: ArrayLike, axis: Any) -> tuple[np.ndarray, int]:
 
 # --8<-- [start:softmax]
 def softmax(z: ArrayLike, *, axis: int = -1) -> np.ndarray:
+    # --8<-- [end:softmax]
     r"""Softmax along `axis`: $\operatorname{softmax}(z)_k = e^{z_k} / \sum_j e^{z_j}$.
 
     Computed as $e^{z_k - \max_j z_j} / \sum_j e^{z_j - \max_j z_j}$ (the same
@@ -144,6 +149,7 @@ def softmax(z: ArrayLike, *, axis: int = -1) -> np.ndarray:
     >>> softmax(np.array([0.0, np.log(3.0)]))  # e^0 : e^log 3 = 1 : 3
     array([0.25, 0.75])
     """
+    # --8<-- [start:softmax-body]
     z, axis = _logits(z, axis)
     with np.errstate(over="ignore"):  # z - max may overflow to -inf, whose exponential is exactly 0
         e: np.ndarray = np.exp(z - z.max(axis=axis, keepdims=True))
@@ -152,6 +158,7 @@ def softmax(z: ArrayLike, *, axis: int = -1) -> np.ndarray:
 
 
 def log_softmax(z: ArrayLike, *, axis: int = -1) -> np.ndarray:
+    # --8<-- [end:softmax-body]
     r"""Logarithm of `softmax`: $z_k - \log \sum_j e^{z_j}$, by the log-sum-exp trick.
 
     Parameters
@@ -178,6 +185,7 @@ def log_softmax(z: ArrayLike, *, axis: int = -1) -> np.ndarray:
     >>> log_softmax(np.array([1000.0, 0.0]))  # softmax would give exactly [1, 0]
     array([    0., -1000.])
     """
+    # --8<-- [start:softmax-body-2]
     z, axis = _logits(z, axis)
     with np.errstate(over="ignore"):  # z - max may overflow to -inf, the right log-probability to float precision
         shifted: np.ndarray = z - z.max(axis=axis, keepdims=True)  # log-sum-exp trick: every exponent <= 0
@@ -185,11 +193,12 @@ def log_softmax(z: ArrayLike, *, axis: int = -1) -> np.ndarray:
     return log_p
 
 
-# --8<-- [end:softmax]
+# --8<-- [end:softmax-body-2]
 
 
 # --8<-- [start:cross_entropy]
 def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> tuple[float, np.ndarray]:
+    # --8<-- [end:cross_entropy]
     r"""Softmax cross-entropy averaged over samples, and its gradient with respect to the logits.
 
     $$L = -\frac{1}{N} \sum_{n=1}^{N} \log \operatorname{softmax}(z_n)_{y_n}, \qquad
@@ -222,6 +231,7 @@ def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> tuple[float, 
     >>> round(loss, 6), grad  # -log(1/2) = 0.693147; (1/2 - [0 = 1], 1/2 - [1 = 1])
     (0.693147, array([[ 0.5, -0.5]]))
     """
+    # --8<-- [start:cross_entropy-body]
     logits = as_array("logits", logits, ndim=2, shape_hint="(n_samples, n_classes)", dtype=None)
     labels = check_labels("labels", labels, n_samples=logits.shape[0], n_classes=logits.shape[1])
     n, rows = logits.shape[0], np.arange(logits.shape[0])
@@ -234,4 +244,4 @@ def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> tuple[float, 
     p[rows, labels] -= 1  # softmax - onehot: the fused gradient
     p /= n
     return loss, p
-# --8<-- [end:cross_entropy]
+# --8<-- [end:cross_entropy-body]

@@ -40,6 +40,7 @@ __all__ = ["attention", "dense_energy", "dense_update_async", "retrieve"]
 
 # --8<-- [start:retrieve]
 def retrieve(patterns: ArrayLike, query: ArrayLike, *, beta: float, steps: int = 1) -> np.ndarray:
+    # --8<-- [end:retrieve]
     r"""Continuous modern Hopfield update $\xi \leftarrow X^\top \operatorname{softmax}(\beta X \xi)$.
 
     Parameters
@@ -70,6 +71,7 @@ def retrieve(patterns: ArrayLike, query: ArrayLike, *, beta: float, steps: int =
     >>> retrieve(X, np.array([0.9, 0.1]), beta=100.0).round(6)
     array([1., 0.])
     """
+    # --8<-- [start:retrieve-body]
     X = as_array("patterns", patterns, ndim=2, shape_hint="(n_patterns, n_dims)")
     hint = f"({X.shape[1]},) or (n_queries, {X.shape[1]})"
     q = as_array("query", query, ndim=None, shape_hint=hint)
@@ -82,7 +84,7 @@ def retrieve(patterns: ArrayLike, query: ArrayLike, *, beta: float, steps: int =
         weights = softmax(beta * (q @ X.T))  # (..., p): how much each pattern is recalled (nnmem.losses.softmax)
         q = weights @ X
     return q
-# --8<-- [end:retrieve]
+# --8<-- [end:retrieve-body]
 
 
 def attention(queries: ArrayLike, keys: ArrayLike, values: ArrayLike, *, scale: float) -> np.ndarray:
@@ -198,6 +200,7 @@ def dense_update_async(
     degree: int = 3,
     rng: Seed = None,
 ) -> np.ndarray:
+    # --8<-- [end:dense]
     r"""One asynchronous sweep of the dense associative memory.
 
     Neuron $i$ takes whichever sign gives the lower energy:
@@ -227,6 +230,7 @@ def dense_update_async(
     ndarray of shape (N,)
         The state after one sweep.
     """
+    # --8<-- [start:dense-body]
     xi, s = _patterns_and_state(patterns, state)
     F = _interaction(interaction, degree, xi.shape[1])
     overlaps = xi @ s  # (p,): xi^mu . s, kept up to date as neurons flip
@@ -243,4 +247,4 @@ def dense_update_async(
             overlaps = rest + xi[:, i] * new
             s[i] = new
     return s
-# --8<-- [end:dense]
+# --8<-- [end:dense-body]

@@ -495,6 +495,7 @@ def _global_norm(grads: Params) -> float:
 
 
 def clip_by_global_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
+    # --8<-- [end:clip]
     r"""Rescale all gradients together so that their joint norm is at most `max_norm`.
 
     With $\lVert g \rVert = \sqrt{\sum_k \lVert g_k \rVert^2}$ over every array,
@@ -520,6 +521,7 @@ def clip_by_global_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
     >>> norm, clipped["a"], clipped["b"]  # norm 5 -> scaled by 1/5
     (5.0, array([0.6]), array([0.8]))
     """
+    # --8<-- [start:clip-body]
     grads = check_array_dict("grads", grads)
     max_norm = check_positive_float("max_norm", max_norm)
     norm = _global_norm(grads)
@@ -527,7 +529,7 @@ def clip_by_global_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
         raise ValueError(f"`grads` must have a finite global norm; got {norm}.")
     scale = max_norm / max(norm, max_norm)  # min(1, max_norm / norm), and 1 for zero gradients
     return {k: g * g.dtype.type(scale) for k, g in grads.items()}, norm
-# --8<-- [end:clip]
+# --8<-- [end:clip-body]
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ def init_params(
     activation: str = "relu",
     rng: Seed = None,
 ) -> Params:
+    # --8<-- [end:init]
     r"""Random initial parameters for the two-layer network.
 
     Biases start at zero. Weights are drawn from a normal distribution whose
@@ -106,6 +107,7 @@ def init_params(
     >>> {name: value.shape for name, value in params.items()}
     {'w_ih': (2, 3), 'b_h': (3,), 'w_ho': (3, 1), 'b_o': (1,)}
     """
+    # --8<-- [start:init-body]
     input_size = check_positive_int("input_size", input_size)
     hidden_size = check_positive_int("hidden_size", hidden_size)
     output_size = check_positive_int("output_size", output_size)
@@ -122,7 +124,7 @@ def init_params(
         "w_ho": gen.normal(0.0, std_ho, size=(hidden_size, output_size)),
         "b_o": np.zeros(output_size),
     }
-# --8<-- [end:init]
+# --8<-- [end:init-body]
 
 
 # --8<-- [start:cache]

@@ -14,8 +14,9 @@ execution is ours:
 * **Reuse.** What block *k* of a session prints depends on the code of blocks
   1..k of that session, the page's language and the environment (the files of
   ``nnmem`` and ``nnbook``, library versions, BLAS threads: see
-  :func:`nnbook.cache.environment`; plus the committed benchmark results in
-  ``bench/results/`` and matplotlib's fonts and ``matplotlibrc``). Its output
+  :func:`nnbook.cache.environment`; plus matplotlib's fonts and
+  ``matplotlibrc``) and every file under :data:`EXTRA_INPUTS` (the committed
+  benchmark results) whose path appears in the session's code. Its output
   is stored under a SHA-256 of exactly those inputs. While every block of a
   session so far was found in the cache, nothing runs; at the first block
   that is not found, the session's earlier blocks run again (their output is
@@ -27,9 +28,10 @@ execution is ours:
   wrong key is ignored and rewritten. Writes go to a temporary file that is
   renamed into place, so builds running side by side never read half a file.
 
-A block that reads a file outside the inputs above would be served a stale
-output when only that file changes: read such files through an experiment or
-add them to :data:`EXTRA_INPUTS`. ``NNBOOK_BLOCK_CACHE=off`` turns reuse off;
+A block that reads a file outside the inputs above, or one under
+:data:`EXTRA_INPUTS` through a path that is not written out in its session's
+code, would be served a stale output when only that file changes: read such
+files through an experiment, or name them literally. ``NNBOOK_BLOCK_CACHE=off`` turns reuse off;
 entries live in ``<experiment cache>/blocks/`` (``$NNBOOK_CACHE_DIR``).
 """
 
@@ -59,15 +61,21 @@ def _print_to(buffer: StringIO, *values: Any, end: str = "\n", **ignored: Any) -
     buffer.write(" ".join(str(value) for value in values) + end)
 
 
-def environment_key(root: Path = ROOT) -> str:
-    """SHA-256 of everything besides a block's own code that its output depends on."""
-    from nnbook.cache import environment
-
-    record: dict[str, Any] = {"format": FORMAT, "environment": environment(), "files": {}}
+def input_files(root: Path = ROOT) -> dict[str, str]:
+    """SHA-256 of every file under :data:`EXTRA_INPUTS`, by path relative to `root`."""
+    found = {}
     for relative in EXTRA_INPUTS:
         base = root / relative
         for path in sorted(p for p in base.rglob("*") if p.is_file()) if base.exists() else []:
-            record["files"][path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+            found[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def environment_key(root: Path = ROOT) -> str:
+    """SHA-256 of everything besides a block's own code and the files it names that its output depends on."""
+    from nnbook.cache import environment
+
+    record: dict[str, Any] = {"format": FORMAT, "environment": environment()}
     import matplotlib
     from matplotlib import font_manager
 
@@ -122,9 +130,10 @@ class _Session:
 class BlockRunner:
     """Executes (or replays) the Python blocks of one build."""
 
-    def __init__(self, store: BlockStore, environment: str) -> None:
+    def __init__(self, store: BlockStore, environment: str, files: dict[str, str] | None = None) -> None:
         self.store = store
         self.environment = environment
+        self.files = files or {}  # input files (path -> SHA-256) that a session's code may name
         self.page = ""
         self.language = ""
         self.sessions: dict[str, _Session] = {}
@@ -144,8 +153,10 @@ class BlockRunner:
         return base_format(language="python", run=self.run, **options)
 
     def key(self, codes: list[str], session: str | None, options: dict[str, Any]) -> str:
+        code = "\n".join(codes)
         record = {
             "environment": self.environment,
+            "files": {path: digest for path, digest in self.files.items() if path in code},
             "page": self.page,
             "language": self.language,
             "session": session or "",

@@ -38,7 +38,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 sys.modules.pop("blockcache", None)  # `mkdocs serve` reloads this module on every rebuild: reload its helper too
-from blockcache import BlockRunner, BlockStore, environment_key  # noqa: E402
+from blockcache import BlockRunner, BlockStore, environment_key, input_files  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
@@ -144,7 +144,7 @@ def on_config(config):  # noqa: ANN001, ANN201
     experiments = cache_dir()
     reuse = experiments is not None and os.environ.get("NNBOOK_BLOCK_CACHE", "on") != "off"
     store = BlockStore(experiments / "blocks" if reuse else None)
-    _runner = BlockRunner(store, environment_key(ROOT) if reuse else "")
+    _runner = BlockRunner(store, environment_key(ROOT) if reuse else "", input_files(ROOT))
     markdown_exec.formatters["python"] = markdown_exec.formatters["py"] = _runner.format
     return config
 

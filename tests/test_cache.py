@@ -354,13 +354,27 @@ def test_a_damaged_block_entry_is_run_again(tmp_path: Path, damage: str) -> None
     assert runs.runner.executed == 1
 
 
-def test_block_environment_covers_committed_benchmark_results(tmp_path: Path) -> None:
+def test_a_block_that_names_a_results_file_reruns_when_it_changes(tmp_path: Path) -> None:
     import blockcache
 
-    (tmp_path / "bench" / "results").mkdir(parents=True)
-    results = tmp_path / "bench" / "results" / "build.json"
+    repo, store = tmp_path / "repo", tmp_path / "store"
+    (repo / "bench" / "results").mkdir(parents=True)
+    results = repo / "bench" / "results" / "build.json"
     results.write_text('{"seconds": 1.0}')
-    before = blockcache.environment_key(tmp_path)
-    assert blockcache.environment_key(tmp_path) == before  # deterministic
-    results.write_text('{"seconds": 2.0}')
-    assert blockcache.environment_key(tmp_path) != before
+    (repo / "bench" / "results" / "other.json").write_text("{}")
+    assert blockcache.environment_key(repo) == blockcache.environment_key(repo)  # deterministic
+    reads = [("", f"print(open({str(results)!r}).read()) # bench/results/build.json")]
+    other = [("", "print('no file')")]
+
+    def build() -> tuple[int, list[str]]:
+        runner = blockcache.BlockRunner(blockcache.BlockStore(store), "env", blockcache.input_files(repo))
+        runner.start_page("p.md", "en")
+        outputs = [runner.run(code, session=None, id=f"b{k}") for k, (_, code) in enumerate(reads + other)]
+        return runner.executed, outputs
+
+    assert build() == (2, ['{"seconds": 1.0}\n', "no file\n"])
+    assert build() == (0, ['{"seconds": 1.0}\n', "no file\n"])
+    (repo / "bench" / "results" / "other.json").write_text('{"a": 1}')  # named by no block: nothing re-runs
+    assert build()[0] == 0
+    results.write_text('{"seconds": 2.0}')  # named by the first block: it alone re-runs
+    assert build() == (1, ['{"seconds": 2.0}\n', "no file\n"])

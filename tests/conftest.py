@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +100,7 @@ class BookBuild:
     started: float = 0.0
     seconds: float | None = None
     returncode: int | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _reaper: threading.Thread | None = None
 
     def start(self) -> None:
         if self.process is not None:
@@ -111,15 +111,20 @@ class BookBuild:
         with open(self.log_file, "wb") as log:
             self.process = subprocess.Popen(mkdocs_command(self.site), cwd=ROOT, env=build_env(self.cache),
                                             stdout=log, stderr=subprocess.STDOUT)
+        self._reaper = threading.Thread(target=self._reap, daemon=True)  # records when the build ends
+        self._reaper.start()
+
+    def _reap(self) -> None:
+        assert self.process is not None
+        returncode = self.process.wait()
+        self.seconds = time.perf_counter() - self.started
+        self.returncode = returncode
+        BUILD_LOG.append((f"whole book ({self.name})", self.seconds))
 
     def wait(self) -> Path:
-        with self._lock:
-            self.start()
-            assert self.process is not None and self.log_file is not None
-            if self.returncode is None:
-                self.returncode = self.process.wait()
-                self.seconds = time.perf_counter() - self.started
-                BUILD_LOG.append((f"whole book ({self.name})", self.seconds))
+        self.start()
+        assert self._reaper is not None and self.log_file is not None
+        self._reaper.join()
         if self.returncode != 0:
             output = self.log_file.read_text(encoding="utf-8", errors="replace")
             pytest.fail(f"`mkdocs build --strict` of the whole book ({self.name}) failed:\n{output[-8000:]}")

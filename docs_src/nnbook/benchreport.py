@@ -16,11 +16,15 @@ from typing import Any
 from nnbook import markdown_table, setup_matplotlib, svg, t
 
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench" / "results"
 
 
-def load(name: str) -> dict[str, Any]:
-    return json.loads((RESULTS / f"{name}.json").read_text(encoding="utf-8"))
+def load(path: str) -> dict[str, Any]:
+    """A result file, by its path from the repository root (e.g. ``"bench/results/peak.json"``).
+
+    Pages name the full path in their code: the build's block cache re-runs a
+    block when a committed result file that its session's code names changes.
+    """
+    return json.loads((ROOT / path).read_text(encoding="utf-8"))
 
 
 def _mlp_epoch_flops(n_train: int, sizes: list[int], batch: int) -> dict[str, int]:
@@ -65,9 +69,9 @@ def _spread(row: dict[str, Any], scale: float = 1e3) -> str:
     return f"{scale * row['median_s']:.2f} ({scale * row['min_s']:.2f}–{scale * row['max_s']:.2f})"
 
 
-def peak_section() -> str:
+def peak_section(peak_path: str) -> str:
     """The peak table (every library, shape and dtype), its plot, and the MLP workloads as fractions of the peak."""
-    report = load("peak")
+    report = load(peak_path)
     rows = [
         [r["dtype"], r["shape"], f"{r['m']}×{r['k']} · {r['k']}×{r['n']}", r["library"],
          f"{r['gflops']:.1f}", f"{r['fraction_of_peak']:.2f}"]
@@ -106,10 +110,10 @@ def peak_section() -> str:
     return "\n".join(out)
 
 
-def mlp_against_peak() -> str:
+def mlp_against_peak(peak_path: str, mlp_path: str) -> str:
     """bench_mlp.py's contenders as fractions of the measured peak (FLOPs counted by bench/peak.py)."""
-    peak = load("peak")
-    mlp = load("mlp")
+    peak = load(peak_path)
+    mlp = load(mlp_path)
     rows = []
     for name, w in mlp["workloads"].items():
         s = w["settings"]
@@ -129,9 +133,10 @@ def mlp_against_peak() -> str:
     return markdown_table(header, rows, align="llllrrrr") + "\n\n" + note
 
 
-def timing_section(name: str, workload: str) -> str:
+def timing_section(path: str, workload: str) -> str:
     """Table (median and spread, ratios, GFLOP/s, fraction of peak) and plot of one benchmark's result file."""
-    report = load(name)
+    report = load(path)
+    name = Path(path).stem
     w = report["workloads"][workload]
     results = w["results"]
     per_step = "steps_per_run" in w
@@ -173,7 +178,7 @@ def timing_section(name: str, workload: str) -> str:
     return "\n".join(out)
 
 
-def ratio(name: str, workload: str, a: str, b: str) -> float:
+def ratio(path: str, workload: str, a: str, b: str) -> float:
     """Median time of contender `a` divided by that of `b`, for prose that states a comparison."""
-    r = load(name)["workloads"][workload]["results"]
+    r = load(path)["workloads"][workload]["results"]
     return float(r[a]["median_s"] / r[b]["median_s"])

@@ -451,6 +451,8 @@ EXTREME = [
     ("mse-gradient-overflow", lambda: losses.mse_gradient(np.array([[1.7e308]]), np.array([[-1.7e308]]))),
     ("sgd-overflowing-step-raises", lambda: pytest.raises(FloatingPointError, optim.sgd_step, {"w": np.array([1e308])}, {"w": np.array([-1e308])}, {"w": np.array([0.0])}, learning_rate=1e10)),
     ("adam-overflowing-step-raises", lambda: pytest.raises(FloatingPointError, optim.adam_step, {"w": np.array([1e308])}, {"w": np.array([-1.0])}, optim.adam_init({"w": np.ones(1)}), learning_rate=1e308)),
+    # m_hat = 1e308 / (1 - 0.9) overflows to inf and so does v: inf / inf would warn "invalid value"
+    ("adam-inf-over-inf-raises", lambda: pytest.raises(FloatingPointError, optim.adam_step, {"w": np.zeros(1)}, {"w": np.array([1e308])}, optim.AdamState({"w": np.array([1e308])}, {"w": np.zeros(1)}, 0), learning_rate=0.1)),
     ("adam-tiny-gradient", lambda: optim.adam_step({"w": np.array([1.0])}, {"w": np.array([1e-300])}, optim.adam_init({"w": np.ones(1)}), learning_rate=0.1)),
     ("forward-huge-weights-raises", lambda: pytest.raises(FloatingPointError, mlp.forward, np.ones((1, 2)), {"W1": np.full((2, 2), 1e300), "b1": np.zeros(2), "W2": np.full((2, 2), 1e300), "b2": np.zeros(2)})),
     ("predict-proba-huge-logits", lambda: mlp.predict_proba(np.array([[1e300, -1e300]]), {"W1": np.eye(2), "b1": np.zeros(2)})),

@@ -27,7 +27,16 @@ from typing import Any
 from nnbook.cache import run_experiment
 from nnbook.languages import LANGUAGES
 
-__all__ = ["LANGUAGES", "current_language", "markdown_table", "run_experiment", "set_language", "setup_matplotlib", "svg", "t"]
+__all__ = [
+    "LANGUAGES",
+    "current_language",
+    "markdown_table",
+    "run_experiment",
+    "set_language",
+    "setup_matplotlib",
+    "svg",
+    "t",
+]
 
 _language = LANGUAGES[0]
 

@@ -329,6 +329,20 @@ def predict(x: ArrayLike, params: Params, *, activation: str = "relu") -> np.nda
 
     This is a regression network, so `predict` returns $\hat Y$ itself;
     shorthand for ``forward_propagation(...)[0]``.
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples, input_size)
+        The inputs, one sample per row.
+    params : dict of str to ndarray
+        The parameters ``w_ih``, ``b_h``, ``w_ho``, ``b_o`` (see `init_params`).
+    activation : str, default "relu"
+        The hidden layer's activation.
+
+    Returns
+    -------
+    ndarray, shape (n_samples, output_size)
+        The output layer's values $\hat Y$.
     """
     return forward_propagation(x, params, activation=activation)[0]
 

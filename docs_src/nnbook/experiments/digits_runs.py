@@ -132,7 +132,7 @@ def compare_sizes(split: Split, *, sizes: Any = SIZES, seeds: int = 3) -> list[d
     """Test accuracy for each list of layer sizes, one run per seed ``0 .. seeds-1``."""
     rows = []
     for layer_sizes in sizes:
-        n_params = sum((a + 1) * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+        n_params = sum((a + 1) * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:], strict=True))
         accs = [nnmem_accuracy(split, seed=s, layer_sizes=list(layer_sizes)) for s in range(seeds)]
         rows.append({"layer_sizes": list(layer_sizes), "n_params": n_params, "accuracy": accs})
     return rows

@@ -62,7 +62,7 @@ def run(*, n_neurons: int = 1000, trials: int = 3, sizes: tuple[int, ...] = (500
             "published": published,
         })
     curves = []
-    for n, n_sets in zip(sizes, sets):
+    for n, n_sets in zip(sizes, sets, strict=True):
         points = [retrieval_at(n, a, sets=n_sets, max_steps=max_steps, rng=rng) for a in loads]
         curves.append({"n_neurons": n, "sets": n_sets, "points": points})
     return {"n_neurons": n_neurons, "trials": trials, "one_step": table, "curves": curves,

@@ -20,7 +20,17 @@ from typing import Any
 
 import numpy as np
 
-from nnmem.hopfield import _sign_keep_ties, _tie_tolerance, corrupt, energy, overlap, recall, store, update_async, update_sync
+from nnmem.hopfield import (
+    _sign_keep_ties,
+    _tie_tolerance,
+    corrupt,
+    energy,
+    overlap,
+    recall,
+    store,
+    update_async,
+    update_sync,
+)
 
 
 def async_updates(W: np.ndarray, state: np.ndarray, order: np.ndarray, *,
@@ -83,7 +93,8 @@ def energy_traces(*, n_neurons: int = 500, n_patterns: int = 60, fraction: float
                 break
             s = out["state"]
         if two_cycle and overlap(s, xi[k]) > 0.99:
-            lyap = [parallel_lyapunov(W, a, b) / n_neurons for a, b in zip(sync_states[:-1], sync_states[1:])]
+            pairs = zip(sync_states[:-1], sync_states[1:], strict=True)
+            lyap = [parallel_lyapunov(W, a, b) / n_neurons for a, b in pairs]
             return {
                 "n_neurons": n_neurons, "n_patterns": n_patterns, "fraction": fraction, "pattern": k,
                 "async_energy": np.array(energies) / n_neurons,

@@ -37,7 +37,9 @@ DENSE = {
 }
 
 
-def dense_recall(patterns: np.ndarray, cue: np.ndarray, *, max_sweeps: int = 10, rng: Any = None, **kwargs: Any) -> tuple[np.ndarray, bool]:
+def dense_recall(
+    patterns: np.ndarray, cue: np.ndarray, *, max_sweeps: int = 10, rng: Any = None, **kwargs: Any
+) -> tuple[np.ndarray, bool]:
     """Sweep a dense associative memory until no neuron changes (or `max_sweeps` sweeps).
 
     Returns the final state and whether it is a fixed point.
@@ -52,7 +54,9 @@ def dense_recall(patterns: np.ndarray, cue: np.ndarray, *, max_sweeps: int = 10,
     return s, False
 
 
-def run(*, n_neurons: int = 64, p_max: int = 4096, n_cues: int = 12, noise: float = 0.1, seed: int = 0) -> dict[str, Any]:
+def run(
+    *, n_neurons: int = 64, p_max: int = 4096, n_cues: int = 12, noise: float = 0.1, seed: int = 0
+) -> dict[str, Any]:
     """Fraction of cues recalled exactly, for each model and each ``p`` in 4, 8, ..., `p_max`.
 
     Returns
@@ -79,7 +83,10 @@ def run(*, n_neurons: int = 64, p_max: int = 4096, n_cues: int = 12, noise: floa
             if name in given_up:
                 out[name].append(0.0)
                 continue
-            hits = [np.array_equal(dense_recall(xi, c, rng=rng, **kwargs)[0], t) for c, t in zip(cues, targets)]
+            hits = [
+                np.array_equal(dense_recall(xi, c, rng=rng, **kwargs)[0], t)
+                for c, t in zip(cues, targets, strict=True)
+            ]
             fraction = float(np.mean(hits))
             if fraction == 0.0:
                 given_up.add(name)

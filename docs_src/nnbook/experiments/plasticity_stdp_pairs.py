@@ -36,7 +36,8 @@ def pair_sum(t_pre: np.ndarray, t_post: np.ndarray, *, cutoff_ms: float = 500.0)
     lo = np.searchsorted(t_post, t_pre - cutoff_ms)  # first post spike in range of each pre spike
     hi = np.searchsorted(t_post, t_pre + cutoff_ms)  # one past the last
     pre_index = np.repeat(np.arange(len(t_pre)), hi - lo)
-    post_index = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if len(t_pre) else np.array([], int)
+    ranges = [np.arange(a, b) for a, b in zip(lo, hi, strict=True)]
+    post_index = np.concatenate(ranges) if len(t_pre) else np.array([], int)
     return float(stdp_window(t_post[post_index] - t_pre[pre_index]).sum())
 
 

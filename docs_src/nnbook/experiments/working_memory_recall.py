@@ -20,7 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from nnmem.recurrent import accuracy, forward, delayed_recall, hidden_gradient_norms, init_params, loss_and_gradients, train
+from nnmem.recurrent import (
+    accuracy,
+    delayed_recall,
+    forward,
+    hidden_gradient_norms,
+    init_params,
+    loss_and_gradients,
+    train,
+)
 
 # --8<-- [start:settings]
 TASK = {"delay": 50, "n_distractors": 4, "noise": 1.0}  # sequences of T = 51 steps, 5 input channels

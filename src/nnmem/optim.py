@@ -178,9 +178,9 @@ def sgd_step(
     mu = _unit_interval("momentum", momentum)
     decay = check_nonnegative_float("weight_decay", weight_decay)
     new_params, new_velocity = {}, {}
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing step is reported below
+    with np.errstate(over="ignore"):  # an overflowing step is reported below
         for key, theta in params.items():
-            g = np.asarray(grads[key], dtype=theta.dtype)
+            g = grads[key]
             if not is_bias(key):
                 g = g + decay * theta  # L2 weight decay: weights only
             v = np.asarray(mu * velocity[key] - eta * g, dtype=theta.dtype)

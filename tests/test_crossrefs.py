@@ -20,6 +20,7 @@ cannot pass silently.
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -365,6 +366,14 @@ def page_anchors(path: Path) -> set[str]:
     ids = set(re.findall(r"\{#([\w-]+)", text))
     ids |= set(re.findall(r"\{:[^}]*#([\w-]+)", text))
     ids |= set(re.findall(r"\bid=\"([\w-]+)\"", text))
+    # mkdocstrings gives every documented object an anchor named by its full path
+    for path in re.findall(r"^::: ([\w.]+)", text, flags=re.M):
+        ids.add(path)
+        try:
+            module = importlib.import_module(path)
+        except ModuleNotFoundError:
+            continue  # a class or function documented on its own (e.g. nnmem.TrainingDivergedError)
+        ids |= {f"{path}.{name}" for name in getattr(module, "__all__", [])}
     return ids
 
 

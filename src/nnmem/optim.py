@@ -71,6 +71,23 @@ class AdamState:
 def is_bias(key: str) -> bool:
     """Whether the parameter called `key` is a bias (its name starts with a lowercase ``b``).
 
+    Weight decay skips the parameters for which this is true.
+
+    Parameters
+    ----------
+    key : str
+        A parameter's name in a params dict, e.g. ``"b_h"`` or ``"w_ih"``.
+
+    Returns
+    -------
+    bool
+        True for ``"b1"``, ``"b_h"``, ``"b"``; False for ``"W1"``, ``"w_ih"``.
+
+    Raises
+    ------
+    TypeError
+        If `key` is not a str.
+
     Examples
     --------
     >>> [is_bias(k) for k in ("b1", "b_h", "W1", "w_ih")]

@@ -95,7 +95,10 @@ def drift(en_text: str, zh_text: str) -> list[str]:
             if logic(en_code) != logic(zh_code):
                 problems.append(f"block {info!r}: the code differs beyond strings and comments")
         elif info.split(" ", 1)[0] in {"bash", "sh", "console"}:
-            if [line.split(" #")[0] for line in en_code.splitlines()] != [line.split(" #")[0] for line in zh_code.splitlines()]:
+            def commands(code: str) -> list[str]:
+                return [line.split(" #")[0] for line in code.splitlines()]
+
+            if commands(en_code) != commands(zh_code):
                 problems.append(f"block {info!r}: the commands differ")
     return problems
 

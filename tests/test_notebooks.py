@@ -47,14 +47,24 @@ def _default_language_pages() -> list[Path]:
     return sorted(p for p in DOCS.glob("*.md") if language_of(p.name) == DEFAULT_LANGUAGE)
 
 
-def _hook() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("nnbook_notebook_hook", ROOT / "hooks" / "notebooks.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+def _hook(name: str) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(f"nnbook_{name}_hook", ROOT / "hooks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
     return module
 
 
-HOOK = _hook()
+HOOK = _hook("notebooks")
+BIB = _hook("bib")  # runs before the notebook hook (mkdocs.yml), so notebooks hold its citations
+
+
+def _page_as_built(name: str, lang: str) -> str:
+    """The page's Markdown as the notebook hook receives it: citations rendered, then snippets expanded."""
+    source = _source(name, lang)
+    cited = BIB.process_page(source.read_text(encoding="utf-8"), BIB.load_bibliography(), source.name, lang)
+    return str(HOOK.expand_snippets(cited, {"base_path": [str(ROOT)]}))
 
 
 def executed_blocks(markdown: str) -> list[tuple[str, str]]:
@@ -137,12 +147,12 @@ def test_notebook_holds_the_page_code_and_prose(built_site: Path, lang: str, nam
     assert first.cell_type == "markdown" and first.source.startswith("> ")
     assert setup.cell_type == "code" and f'nnbook.set_language("{lang}")' in setup.source
     # the code cells are exactly the blocks the build executes, in order
-    page = HOOK.expand_snippets(_source(name, lang).read_text(encoding="utf-8"), {"base_path": [str(ROOT)]})
+    page = _page_as_built(name, lang)
     expected = executed_blocks(page)
     cells = [(cell.source, cell.metadata.get("nnbook", {}).get("block", "")) for cell in notebook.cells[2:]
              if cell.cell_type == "code"]
     assert cells == [(code.strip("\n"), block) for code, block in expected]
-    # the prose is the page's own text, in order, with the snippets expanded
+    # the prose is the page's own text, in order, with citations rendered and the snippets expanded
     assert "--8<--" not in text
     position = 0
     for cell in notebook.cells[2:]:

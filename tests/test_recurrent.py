@@ -537,14 +537,22 @@ def test_accuracies_are_recorded_per_step():
     assert res.grad_norms[1] == pytest.approx(np.sqrt(sum(np.sum(v**2) for v in g2.values())), rel=1e-12)
 
 
-def test_nan_logits_and_an_overflowing_gradient_are_divergence_without_warnings():
-    # zero inputs, W_hh = 0, b_h = 1: h = tanh(1) = 0.76 in all 3 units; h W_hy with W_hy = 1e308 is 2.3e308 = inf
+def test_starting_params_whose_logits_can_overflow_are_refused_before_training():
+    # |h| <= 1, so the logits are bounded by a column sum of |W_hy|: 3 * 1e308 overflows float64
     p = init_params(2, 3, 2, cell="rnn", rng=0)
     p = {**p, "W_hh": np.zeros((3, 3)), "b_h": np.ones(3), "W_hy": np.full((3, 2), 1e308)}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(TrainingDivergedError, match=r"^Training diverged: the loss became inf in step 1\. "):
+        with pytest.raises(ValueError, match=r"^`x` and `params` are finite but the computation overflowed"):
             train(np.zeros((2, 3, 2)), np.array([0, 1]), params=p, steps=1, batch_size=2, rng=0)
+    # one column summing to just below the largest float64 passes the check (and the loss is finite)
+    ok = {**p, "W_hy": np.full((3, 2), 0.3e308)}
+    assert np.isfinite(forward(np.zeros((2, 3, 2)), ok)[0]).all()
+
+
+def test_an_overflowing_gradient_is_divergence_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         # a readout of 1e300: the loss (about 1e300) is finite, but the gradient reaching W_xh overflows
         xs, ys = delayed_recall(4, delay=2, noise=100.0, rng=0)
         q = init_params(xs.shape[2], 3, 2, cell="rnn", rng=0)

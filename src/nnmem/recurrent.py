@@ -326,7 +326,26 @@ def _check_x(x: ArrayLike, params: Params, cell: str) -> np.ndarray:
         raise ValueError(f"`x` must have shape (n_samples, T, {n_in}) to match the input weights; got {x.shape}.")
     if x.shape[0] == 0 or x.shape[1] == 0:
         raise ValueError(f"`x` must hold at least one sample and one time step; got shape {x.shape}.")
+    _check_bounded(x, params, cell)
     return x.transpose(1, 0, 2).copy()  # time-major: x[t] is one contiguous step (and never a view of x)
+
+
+def _check_bounded(x: np.ndarray, params: Params, cell: str) -> None:
+    """Refuse `x` and `params` whose pre-activations or logits could overflow.
+
+    Both cells keep |h| <= 1, so |x W_x + h W_h + b| is at most
+    max|x| * max_j sum_i |W_x[i, j]| + max_j sum_i |W_h[i, j]| + max|b|, and
+    |h W_hy + b_y| at most max_j sum_i |W_hy[i, j]| + max|b_y|. An overflowing
+    product is not reliably NaN (the BLAS may return an infinity of either
+    sign, which the gates then saturate silently), so it is refused up front.
+    """
+    w_x, w_h, b, w_hy, b_y = (params[k] for k in _KEYS[cell])
+    with np.errstate(over="ignore"):
+        col = [float(np.abs(w).sum(axis=0, dtype=np.float64).max()) for w in (w_x, w_h, w_hy)]
+        big = [float(np.abs(a).max(initial=0.0)) for a in (x, b, b_y)]
+        bounds = (big[0] * col[0] + col[1] + big[1], col[2] + big[2])
+    if not max(bounds) < float(np.finfo(x.dtype).max):
+        raise _overflow_error()
 
 
 def _check_labels(labels: ArrayLike, n_samples: int, n_out: int) -> np.ndarray:
@@ -372,12 +391,16 @@ def forward(x: ArrayLike, params: Params) -> tuple[np.ndarray, RecurrentCache]:
     return cache.logits, cache
 
 
+def _overflow_error() -> ValueError:
+    return ValueError(
+        "`x` and `params` are finite but the computation overflowed the range of floating point numbers; "
+        "rescale them."
+    )
+
+
 def _check_no_overflow(*arrays: np.ndarray) -> None:
     if not all(np.all(np.isfinite(a)) for a in arrays):
-        raise ValueError(
-            "`x` and `params` are finite but the computation overflowed the range of floating point numbers; "
-            "rescale them."
-        )
+        raise _overflow_error()
 
 
 def _loss_grads_norms(xs: np.ndarray, labels: np.ndarray, p: Params, cell: str) -> tuple[float, Params, np.ndarray]:

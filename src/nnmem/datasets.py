@@ -90,7 +90,7 @@ def two_spirals(
 def blobs(
     n_samples: int = 300, *, centers: int | ArrayLike = 3, std: float = 1.0, rng: Seed = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Gaussian blobs: isotropic clusters, one per class.
+    r"""Gaussian blobs: isotropic clusters, one per class.
 
     Parameters
     ----------

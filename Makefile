@@ -42,7 +42,7 @@ build: setup
 	$(BIN)/mkdocs build --strict
 
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not docs"

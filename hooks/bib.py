@@ -26,6 +26,7 @@ type codes such as [J] and [M]). Titles stay in their original language.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -38,6 +39,11 @@ from pybtex.database import BibliographyData, Entry, Person, parse_file
 from pybtex.richtext import Text
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "docs_src") not in sys.path:
+    sys.path.insert(0, str(ROOT / "docs_src"))
+
+from nnbook.languages import page_language  # noqa: E402
+
 BIB_PATH = ROOT / "docs_src" / "references.bib"
 REFERENCES_PAGE = "references.md"
 
@@ -577,12 +583,6 @@ def render_bibliography(bib: BibliographyData, keys: list[str], lang: str, as_li
 # ---------------------------------------------------------------- the hook
 
 
-def page_language(src_uri: str, locale: str | None = None) -> str:
-    if locale in STYLES:
-        return str(locale)
-    return "zh" if src_uri.endswith(".zh.md") else "en"
-
-
 def process_page(markdown: str, bib: BibliographyData, src_uri: str, lang: str) -> str:
     """Render citations and the bibliography marker of one page."""
     marker = MARKER_RE.search(markdown)
@@ -618,5 +618,5 @@ def on_config(config):  # noqa: ANN001, ANN201
 
 def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, ARG001
     bib = _BIB.get("bib") or load_bibliography()
-    lang = page_language(page.file.src_uri, getattr(page.file, "locale", None))
+    lang = page_language(page)
     return process_page(markdown, bib, page.file.src_uri, lang)

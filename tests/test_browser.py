@@ -9,6 +9,7 @@ system's ``/usr/bin/chromium``.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,12 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "docs_src"))
+
+from nnbook.languages import LANGUAGES  # noqa: E402
+
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = sorted(p.stem for p in (ROOT / "docs").glob("*.md") if not p.name.endswith(".zh.md"))
-LANGS = ("en", "zh")
 
 pytestmark = pytest.mark.docs
 
@@ -53,7 +57,7 @@ def visits(browser: Any, site_url: str) -> Iterator[dict[tuple[str, str], dict[s
     """Load every page in both languages once and record what the checks below need."""
     results: dict[tuple[str, str], dict[str, Any]] = {}
     axe_source = AXE.read_text(encoding="utf-8")
-    for lang in LANGS:
+    for lang in LANGUAGES:
         for name in PAGES:
             v = Visit(browser, site_url + page_path(lang, name))
             info = v.page.evaluate(
@@ -90,7 +94,7 @@ def visits(browser: Any, site_url: str) -> Iterator[dict[tuple[str, str], dict[s
     yield results
 
 
-CASES = [(lang, name) for lang in LANGS for name in PAGES]
+CASES = [(lang, name) for lang in LANGUAGES for name in PAGES]
 IDS = [f"{lang}-{name}" for lang, name in CASES]
 
 
@@ -198,7 +202,7 @@ def test_both_colour_schemes_are_readable(browser: Any, site_url: str, scheme: s
     assert contrast == []
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", ["index", "forward", "backprop", "training", "hopfield", "notation"])
 def test_phone_width_has_no_horizontal_scrolling(browser: Any, site_url: str, lang: str, name: str) -> None:
     v = Visit(browser, site_url + page_path(lang, name), width=375, height=740)

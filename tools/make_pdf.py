@@ -54,6 +54,11 @@ from pypdf.annotations import Link
 from pypdf.generic import DictionaryObject, Fit, NameObject, TextStringObject
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "docs_src") not in sys.path:
+    sys.path.insert(0, str(ROOT / "docs_src"))
+
+from nnbook.languages import LANGUAGES, site_prefix  # noqa: E402
+
 CHROMIUM = Path("/usr/bin/chromium")
 PRINT_CSS = ROOT / "docs" / "stylesheets" / "print.css"
 LAUNCH_ARGS = [
@@ -65,7 +70,6 @@ LAUNCH_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
-LANGUAGES = ("en", "zh")
 MARGIN = {"top": "16mm", "bottom": "20mm", "left": "16mm", "right": "16mm"}
 MM = 72 / 25.4  # PDF points per millimetre
 A4 = (595.28, 841.89)  # width, height in points
@@ -491,7 +495,7 @@ def publish_links(site: Path, out_dir: Path) -> list[Path]:
     if out_dir != site / "pdf" or not all((out_dir / f"nnmem-book-{lang}.pdf").exists() for lang in LANGUAGES):
         return []
     changed = []
-    for page in (site / "index.html", site / "zh" / "index.html"):
+    for page in (site / site_prefix(lang) / "index.html" for lang in LANGUAGES):
         if page.exists():
             text = page.read_text(encoding="utf-8")
             new = show_pdf_links(text)

@@ -61,7 +61,8 @@ def blas_line(report: dict[str, Any]) -> str:
         found = {key: re.search(rf"{key}=(\w+)", config) for key in ("BLAS_INFO", "LAPACK_INFO")}
         cap = re.search(r"CPU capability usage: (\w+)", config)
         blas = ", ".join(f"{k}={m.group(1)}" for k, m in found.items() if m)
-        parts.append(f"torch {torch['version']}: {blas}" + (f", CPU capability {cap.group(1)}" if cap else ""))
+        capability = t(f", CPU capability {cap.group(1)}", f"，CPU 指令集 {cap.group(1)}") if cap else ""
+        parts.append(f"torch {torch['version']}: {blas}" + capability)
     return "BLAS — " + "; ".join(parts) + "."
 
 

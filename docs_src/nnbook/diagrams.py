@@ -100,7 +100,7 @@ ALT: dict[str, tuple[str, str]] = {
         "is z with derivative 1.",
         "四个小图，z 从 -4 到 4，每个画出一个激活函数 f（实线）和它的导数 f'（虚线），由 nnmem.activations 计算："
         "sigmoid 从 0 升到 1，导数最大 0.25；tanh 从 -1 升到 1，导数最大 1；ReLU 先为 0 后为 z，导数先 0 后 1；"
-        "identity 为 z，导数为 1。",
+        "恒等函数为 z，导数为 1。",
     ),
     "hopfield_graph": (
         "A Hopfield network of six neurons drawn as a graph, storing two patterns with nnmem.hopfield.store. "
@@ -528,7 +528,7 @@ def activation_panels() -> Any:
         act = ACTIVATIONS[name]
         ax.plot(z, act(z), color=BLUE, label="$f(z)$")
         ax.plot(z, act.derivative(z), "--", color=ORANGE, label="$f'(z)$")
-        ax.set_title({"relu": "ReLU"}.get(name, name), fontsize=10)
+        ax.set_title({"relu": "ReLU", "identity": t("identity", "恒等函数")}.get(name, name), fontsize=10)
         ax.set_xlabel("$z$")
         ax.set_ylim(-1.3, 1.6)
         ax.set_xticks([-4, 0, 4])

@@ -461,6 +461,9 @@ EXTREME = [
     ("fisher-overflow-raises", lambda: pytest.raises(FloatingPointError, continual.fisher_diagonal, np.array([[1e300, -1e300]]), {"W1": np.eye(2), "b1": np.zeros(2)}, rng=0)),
     ("ewc-huge-distance-raises", lambda: pytest.raises(FloatingPointError, continual.ewc_penalty, {"W1": np.array([[1e300]]), "b1": np.zeros(1)}, [{"W1": np.array([[-1e300]]), "b1": np.zeros(1)}], [{"W1": np.ones((1, 1)), "b1": np.ones(1)}], ewc_lambda=1e300)),
     ("seq-diverges-quietly", lambda: pytest.raises(FloatingPointError, seq, learning_rate=1e300, epochs=3)),
+    # finite parameters whose partial sums overflow with both signs (inf - inf): the finiteness check must not warn
+    ("sgd-huge-mixed-params", lambda: optim.sgd_step({"w": np.tile([1e308, -1e308], 8)}, {"w": np.zeros(16)}, {"w": np.zeros(16)}, learning_rate=0.1)),
+    ("adam-huge-mixed-params", lambda: optim.adam_step({"w": np.tile([1e308, -1e308], 8)}, {"w": np.zeros(16)}, optim.adam_init({"w": np.zeros(16)}), learning_rate=0.1)),
 ]
 
 

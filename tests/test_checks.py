@@ -17,6 +17,7 @@ from nnmem._checks import (
     DIVERGENCE_FACTOR,
     DIVERGENCE_FLOOR,
     DivergenceGuard,
+    all_finite,
     as_array,
     check_array_dict,
     check_finite,
@@ -354,6 +355,26 @@ def test_guard_is_a_floating_point_error() -> None:
     with pytest.raises(FloatingPointError, match="^Training diverged: the loss became nan in epoch 1. "
                        "The setting responsible is `learning_rate`: try a smaller learning_rate.$"):
         guard.check(np.float32(np.nan), epoch=1)
+
+
+def test_all_finite_on_sums_that_overflow_to_nan() -> None:
+    """Finite entries whose partial sums overflow with both signs sum to inf - inf = NaN, which warns
+    "invalid value" unless silenced; every entry is still finite."""
+    import warnings
+
+    mixed = np.tile([1e308, -1e308], 8)
+    mixed32 = np.tile(np.array([3e38, -3e38], dtype=np.float32), 8)
+    with np.errstate(all="ignore"):  # the premise: numpy's pairwise sum meets inf + (-inf)
+        assert np.isnan(np.add.reduce(mixed)) and np.isnan(np.add.reduce(mixed32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert all_finite(mixed) and all_finite(mixed32)
+        check_finite("x", mixed)
+        assert as_array("x", mixed, ndim=1, shape_hint="(n,)") is mixed
+        assert not all_finite(np.append(mixed, np.nan))
+        with pytest.raises(ValueError, match=full("`x` must contain only finite numbers; got 1 NaN or infinite "
+                                                  "value(s).")):
+            check_finite("x", np.append(mixed, np.inf))
 
 
 def test_as_array_does_not_copy_a_float64_array_and_accepts_huge_finite_values() -> None:

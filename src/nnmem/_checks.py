@@ -36,6 +36,7 @@ __all__ = [
     "DivergenceGuard",
     "Seed",
     "TrainingDivergedError",
+    "all_finite",
     "as_array",
     "check_array_dict",
     "check_finite",
@@ -139,15 +140,31 @@ def as_array(
     return array
 
 
+def all_finite(array: np.ndarray) -> bool:
+    """Whether every entry of `array` is finite, without a RuntimeWarning however large the entries.
+
+    A finite sum proves it in one fast pass (one NaN or infinite term makes
+    the sum NaN or infinite). A sum of finite terms can still overflow, to
+    ``inf`` or, when partial sums of both signs overflow, to ``inf - inf =
+    nan``; then the entries are checked one by one.
+
+    Examples
+    --------
+    >>> all_finite(np.array([1e308, 1e308])), all_finite(np.array([1.0, np.nan]))
+    (True, False)
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if math.isfinite(np.add.reduce(array, axis=None)):
+            return True
+    return bool(np.isfinite(array).all())
+
+
 def check_finite(name: str, array: np.ndarray) -> None:
     """Raise ``ValueError`` if `array` holds NaN or infinity."""
-    with np.errstate(over="ignore"):  # a sum that overflows is checked element by element below
-        if math.isfinite(np.add.reduce(array, axis=None)):  # a finite sum has no NaN or inf terms
-            return
-    finite = np.isfinite(array)
-    if not finite.all():
-        n_bad = int(finite.size - np.count_nonzero(finite))
-        raise ValueError(f"`{name}` must contain only finite numbers; got {n_bad} NaN or infinite value(s).")
+    if all_finite(array):
+        return
+    n_bad = int(array.size - np.count_nonzero(np.isfinite(array)))
+    raise ValueError(f"`{name}` must contain only finite numbers; got {n_bad} NaN or infinite value(s).")
 
 
 def check_array_dict(
@@ -397,7 +414,7 @@ def as_pm1(name: str, value: Any, *, ndim: tuple[int, ...], shape_hint: str) -> 
         raise ValueError(f"`{name}` must have shape {shape_hint}; got shape {array.shape}.")
     if array.size == 0:
         raise ValueError(f"`{name}` must not be empty; got shape {array.shape}.")
-    bad = ~np.isin(array, (-1, 1))
+    bad = (array != 1) & (array != -1)  # what np.isin(array, (-1, 1)) tells, faster on small arrays
     if bad.any():
         example = array[bad].flat[0].item()
         raise ValueError(

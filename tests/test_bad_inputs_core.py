@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pytest
 
-from nnmem import continual, losses, mlp, optim
+from nnmem import TrainingDivergedError, continual, datasets, losses, mlp, optim
 from nnmem.continual import Task
 
 
@@ -307,6 +307,39 @@ def test_every_public_function_has_a_bad_input_case() -> None:
 
 
 # ---------------------------------------------------------------------------
+# 100 times the book's learning rate (0.1) on the book's data: training stops and names the setting
+
+BLOWUP = ("Training diverged: the loss reached {n}, more than 100 times its starting value {n} in epoch {k}. "
+          "The setting responsible is `learning_rate` = 10: try a smaller learning_rate.")
+
+
+def _digits_100x() -> Any:
+    """The digits chapter's network and settings (64-128-10, batch 32, 30 epochs), learning rate 10."""
+    split = datasets.train_test_split(*datasets.digits(), rng=0)
+    return mlp.train_sgd(split.x_train, split.labels_train, layer_sizes=[64, 128, 10], learning_rate=10.0, epochs=30, rng=0)
+
+
+def _forgetting_100x(method: str) -> Any:
+    """The forgetting chapter's split digits and settings (64-100-10, batch 32, 10 epochs per task), learning rate 10."""
+    return continual.train_sequence(continual.split_digits(rng=0), method=method, layer_sizes=[64, 100, 10], epochs=10, learning_rate=10.0, rng=0)
+
+
+DIVERGED = [
+    pytest.param(_digits_100x, id="train-100x-book-rate"),
+    *(pytest.param(lambda m=m: _forgetting_100x(m), id=f"seq-100x-book-rate-{m}") for m in continual.METHODS),
+]
+
+
+@pytest.mark.parametrize("call", DIVERGED)
+def test_100x_the_book_learning_rate_is_reported(call: Callable[[], Any]) -> None:
+    pattern = re.escape(BLOWUP).replace(r"\{n\}", r"\S+").replace(r"\{k\}", r"\d+")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TrainingDivergedError, match="^" + pattern + "$"):
+            call()
+
+
+# ---------------------------------------------------------------------------
 # Valid edge inputs: int and bool arrays, numpy scalars, a single sample, float32
 
 
@@ -461,6 +494,9 @@ EXTREME = [
     ("fisher-overflow-raises", lambda: pytest.raises(FloatingPointError, continual.fisher_diagonal, np.array([[1e300, -1e300]]), {"W1": np.eye(2), "b1": np.zeros(2)}, rng=0)),
     ("ewc-huge-distance-raises", lambda: pytest.raises(FloatingPointError, continual.ewc_penalty, {"W1": np.array([[1e300]]), "b1": np.zeros(1)}, [{"W1": np.array([[-1e300]]), "b1": np.zeros(1)}], [{"W1": np.ones((1, 1)), "b1": np.ones(1)}], ewc_lambda=1e300)),
     ("seq-diverges-quietly", lambda: pytest.raises(FloatingPointError, seq, learning_rate=1e300, epochs=3)),
+    # finite parameters whose partial sums overflow with both signs (inf - inf): the finiteness check must not warn
+    ("sgd-huge-mixed-params", lambda: optim.sgd_step({"w": np.tile([1e308, -1e308], 8)}, {"w": np.zeros(16)}, {"w": np.zeros(16)}, learning_rate=0.1)),
+    ("adam-huge-mixed-params", lambda: optim.adam_step({"w": np.tile([1e308, -1e308], 8)}, {"w": np.zeros(16)}, optim.adam_init({"w": np.zeros(16)}), learning_rate=0.1)),
 ]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from nnmem import TrainingDivergedError, datasets
 from nnmem import activations as A
 from nnmem import gradcheck as G
 from nnmem import hebbian as H
@@ -1091,6 +1092,63 @@ BAD = [
 ]
 
 
+# 100 times the learning rate the book uses, on the book's data: each trainer stops and names the setting.
+def _plasticity_data() -> np.ndarray:
+    """The 500 zero-mean 2-D inputs of the plasticity chapter (its first code block)."""
+    x = np.random.default_rng(0).multivariate_normal([0.0, 0.0], [[3.0, 1.5], [1.5, 1.5]], size=500)
+    return x - x.mean(axis=0)
+
+
+def _recall_data() -> tuple[np.ndarray, np.ndarray]:
+    """The working-memory chapter's training set: delay 50, 4 noise channels, 8000 sequences (seed 0)."""
+    return R.delayed_recall(8000, delay=50, n_distractors=4, noise=1.0, rng=np.random.default_rng(0))
+
+
+def _recall_100x(optimizer: str, max_norm: float | None) -> Any:
+    """The chapter's RNN (16 units) and settings (batch 256, 300 steps), at 100 x the default learning rate 0.01."""
+    x, y = _recall_data()
+    return R.train(x, y, params=R.init_params(5, 16, 2, cell="rnn", rng=0), steps=300, batch_size=256,
+                   learning_rate=1.0, optimizer=optimizer, max_norm=max_norm, rng=0)
+
+
+SURGE = (r"^Training diverged: the loss curve rose to \S+, more than 3 times its first value \S+, and did not recover: "
+         r"its mean over the last {last} was \S+, more than 0\.5 times its first value\. The setting responsible is "
+         r"`learning_rate` = {value}: try a smaller learning_rate{extra}\.$")
+BLOWUP = (r"^Training diverged: the loss reached \S+, more than 100 times its starting value \S+ in epoch \d+\. "
+          r"The setting responsible is `learning_rate` = {value}: try a smaller learning_rate\.$")
+
+BAD += [
+    pytest.param(  # the book's XOR network (8 tanh units) at 100 x its 0.1
+        lambda: T.train(*datasets.xor(), hidden_size=8, learning_rate=10.0, epochs=2000, activation="tanh", rng=0),
+        TrainingDivergedError, BLOWUP.format(value="10"), id="train-100x-book-rate",
+    ),
+    pytest.param(  # the source article's XOR network (3 ReLU units) at 100 x its 0.01: the units die, the loss stays up
+        lambda: T.train(*datasets.xor(), hidden_size=3, learning_rate=1.0, epochs=1000, activation="relu", rng=0),
+        TrainingDivergedError, SURGE.format(last="100 epochs", value="1", extra=""), id="train-100x-article-rate",
+    ),
+    pytest.param(  # the plain Hebb rule at 100 x the chapter's 0.001: no loss, the weight norm overflows
+        lambda: H.learn(_plasticity_data(), rule="hebb", learning_rate=0.1, epochs=20, rng=1),
+        TrainingDivergedError,
+        r"^Training diverged: the weight norm became inf in epoch \d+\. The setting responsible is `learning_rate` = "
+        r"0\.1: the plain Hebb rule grows without bound; use rule='oja', fewer epochs or a smaller learning_rate\.$",
+        id="learn-hebb-100x-book-rate",
+    ),
+    pytest.param(  # Adam's steps are bounded by the learning rate: the loss surges and stays, below 100 x
+        lambda: _recall_100x("adam", 1.0), TrainingDivergedError, SURGE.format(last="30 steps", value="1", extra=""),
+        id="r-train-100x-adam",
+    ),
+    pytest.param(  # without clipping the hint adds max_norm; with clipping (above) it must not
+        lambda: _recall_100x("adam", None), TrainingDivergedError,
+        SURGE.format(last="30 steps", value="1", extra=", or clip gradients with max_norm"),
+        id="r-train-100x-adam-no-clip",
+    ),
+    pytest.param(
+        lambda: _recall_100x("sgd", 1.0), TrainingDivergedError, SURGE.format(last="30 steps", value="1", extra=""),
+        id="r-train-100x-sgd",
+    ),
+]
+
+
 def _module(case_id: str) -> str:
     if case_id.startswith("r-"):
         return "recurrent"
@@ -1198,6 +1256,10 @@ VALID = [
     pytest.param(lambda: R.train(XR, YR, params=PR, steps=np.int64(2), batch_size=np.int64(2), learning_rate=np.float32(0.01), momentum=np.float32(0.5), optimizer="sgd", rng=np.int64(0)), id="r-train-numpy-scalars"),  # noqa: E501
     pytest.param(lambda: R.train(XR[:1], YR[:1], params=PL, steps=1, batch_size=1, max_norm=None), id="r-train-single-sample"),  # noqa: E501
     pytest.param(lambda: R.delayed_recall(np.int64(3), delay=np.int64(2), n_distractors=np.int64(0), noise=np.float32(0.5), rng=np.int64(0)), id="r-delayed-numpy-scalars"),  # noqa: E501
+    # 100 x the book's rate is not always too large: Oja's rule at 100 x the chapter's 0.0002 still converges, and
+    # an LSTM with Adam at 100 x its default on a 10-step delay surges (13 x its first loss) and then learns the task
+    pytest.param(lambda: H.learn(_plasticity_data(), rule="oja", learning_rate=0.02, epochs=40, rng=2), id="learn-oja-100x-book-rate"),  # noqa: E501
+    pytest.param(lambda: R.train(*R.delayed_recall(4000, delay=10, rng=np.random.default_rng(0)), params=R.init_params(5, 16, 2, cell="lstm", rng=0), steps=300, batch_size=64, learning_rate=1.0, rng=0), id="r-train-100x-adam-lstm-short-delay"),  # noqa: E501
 ]
 
 

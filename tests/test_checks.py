@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -16,7 +17,11 @@ from nnmem import TrainingDivergedError
 from nnmem._checks import (
     DIVERGENCE_FACTOR,
     DIVERGENCE_FLOOR,
+    RECOVERY_FACTOR,
+    SURGE_FACTOR,
+    TAIL_FRACTION,
     DivergenceGuard,
+    all_finite,
     as_array,
     check_array_dict,
     check_finite,
@@ -299,6 +304,7 @@ def test_make_rng_names_another_argument() -> None:
 
 def test_rule_constants() -> None:
     assert DIVERGENCE_FACTOR == 100.0 and DIVERGENCE_FLOOR == 0.001
+    assert SURGE_FACTOR == 3.0 and RECOVERY_FACTOR == 0.5 and TAIL_FRACTION == 0.1
 
 
 def test_guard_both_sides_of_the_threshold() -> None:
@@ -354,6 +360,125 @@ def test_guard_is_a_floating_point_error() -> None:
     with pytest.raises(FloatingPointError, match="^Training diverged: the loss became nan in epoch 1. "
                        "The setting responsible is `learning_rate`: try a smaller learning_rate.$"):
         guard.check(np.float32(np.nan), epoch=1)
+
+
+# Rule 2, check_curve: surged above 3 x the first value and the last tenth's mean still above 0.5 x it.
+CURVE_MESSAGE = (
+    "Training diverged: the loss curve rose to {peak}, more than 3 times its first value {first}, and did not "
+    "recover: its mean over the last {last} was {tail}, more than 0.5 times its first value. "
+    "The setting responsible is `learning_rate` = 1: try a smaller learning_rate."
+)
+
+
+def test_curve_surge_threshold_both_sides() -> None:
+    guard = DivergenceGuard(value=1.0)
+    # 10 entries, so the tail is the last one (1.0 > 0.5 * 1): only the surge, in epoch 6, decides
+    guard.check_curve([1.0] * 5 + [3.0] + [1.0] * 4)  # peak exactly 3 * 1: not a surge
+    with pytest.raises(TrainingDivergedError, match=full(
+        CURVE_MESSAGE.format(peak="3.01", first="1", last="1 epoch", tail="1")
+    )):
+        guard.check_curve([1.0] * 5 + [3.01] + [1.0] * 4)
+
+
+def test_curve_recovery_threshold_is_on_the_mean_of_the_last_tenth() -> None:
+    guard = DivergenceGuard(value=1.0, unit="step")
+    # 20 entries: the tail is the last 2. First value 2: surge above 6, recovery below 0.5 * 2 = 1.
+    guard.check_curve([2.0, 7.0] + [3.0] * 16 + [0.9, 1.1])  # mean (0.9 + 1.1) / 2 = 1.0: recovered
+    with pytest.raises(TrainingDivergedError, match=full(
+        CURVE_MESSAGE.format(peak="7", first="2", last="2 steps", tail="1.01")
+    )):
+        guard.check_curve([2.0, 7.0] + [3.0] * 16 + [0.9, 1.12])  # mean 1.01
+
+
+def test_curve_tail_is_a_tenth_rounded_down() -> None:
+    guard = DivergenceGuard(value=1.0)
+    # 19 entries: the tail is int(1.9) = 1 entry, 1.2 > 1 (rounding up to 2 entries would give 0.85, no error)
+    with pytest.raises(TrainingDivergedError, match=full(
+        CURVE_MESSAGE.format(peak="7", first="2", last="1 epoch", tail="1.2")
+    )):
+        guard.check_curve([2.0, 7.0] + [3.0] * 15 + [0.5, 1.2])
+
+
+def test_curve_shorter_than_ten_entries_is_not_judged() -> None:
+    guard = DivergenceGuard(value=1.0)
+    guard.check_curve([1.0] + [5.0] * 8)  # 9 entries: surged and stayed, but too short to judge
+    with pytest.raises(TrainingDivergedError, match=full(
+        CURVE_MESSAGE.format(peak="5", first="1", last="1 epoch", tail="5")
+    )):
+        guard.check_curve([1.0] + [5.0] * 9)  # 10 entries
+
+
+def test_curve_first_value_is_floored_like_the_reference() -> None:
+    guard = DivergenceGuard(value=1.0)
+    # first value 1e-6 is below the floor 1e-3: a surge needs more than 3e-3, recovery at most 5e-4
+    guard.check_curve([1e-6] + [0.0029] * 9)
+    with pytest.raises(TrainingDivergedError, match=full(
+        CURVE_MESSAGE.format(peak="0.0031", first="1e-06", last="1 epoch", tail="0.0031")
+    )):
+        guard.check_curve([1e-6] + [0.0031] * 9)
+
+
+def test_curve_message_names_the_quantity_and_the_setting() -> None:
+    guard = DivergenceGuard("ewc_lambda", "try a smaller ewc_lambda", value=200.0)
+    with pytest.raises(TrainingDivergedError, match=full(
+        "Training diverged: the reconstruction error curve rose to 4, more than 3 times its first value 1, and did "
+        "not recover: its mean over the last 1 epoch was 4, more than 0.5 times its first value. "
+        "The setting responsible is `ewc_lambda` = 200: try a smaller ewc_lambda."
+    )):
+        guard.check_curve(np.full(10, 4.0) - np.eye(10)[0] * 3, what="the reconstruction error")
+
+
+def test_every_trainer_shows_its_returned_loss_curve_to_rule_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nnmem import continual, hebbian, mlp, recurrent, twolayer
+
+    seen: list[tuple[str, str, str, np.ndarray]] = []
+    original = DivergenceGuard.check_curve
+
+    def spy(self: DivergenceGuard, curve: Any, *, what: str = "the loss") -> None:
+        seen.append((self.setting, self.unit, what, np.array(curve, dtype=np.float64)))
+        original(self, curve, what=what)
+
+    monkeypatch.setattr(DivergenceGuard, "check_curve", spy)
+    x, y = np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[1.0], [0.0]])
+    two = twolayer.train(x, y, hidden_size=2, learning_rate=0.1, epochs=12, rng=0)
+    np.testing.assert_array_equal(seen.pop()[3], np.append(two.losses, two.final_loss))  # 13 entries
+    net = mlp.train_sgd(x, [1, 0], layer_sizes=[2, 2], learning_rate=0.1, epochs=12, rng=0)
+    np.testing.assert_array_equal(seen.pop()[3], net.losses)
+    tasks = [continual.Task(f"t{k}", x, np.array([1, 0]), x, np.array([1, 0])) for k in range(2)]
+    seq = continual.train_sequence(tasks, layer_sizes=[2, 2], epochs=12, learning_rate=0.1, rng=0)
+    np.testing.assert_array_equal(seen.pop()[3], seq.losses[1])
+    np.testing.assert_array_equal(seen.pop()[3], seq.losses[0])  # one call per task, each with its own guard
+    xs, labels = recurrent.delayed_recall(8, delay=2, rng=0)
+    rec = recurrent.train(xs, labels, params=recurrent.init_params(5, 3, 2, rng=0), steps=12, batch_size=4, rng=0)
+    setting, unit, what, curve = seen.pop()
+    assert (setting, unit, what) == ("learning_rate", "step", "the loss")
+    np.testing.assert_array_equal(curve, rec.losses)
+    # Oja: one sample x = (10, 0), w0 = (0.5, 0): y = 5, x - y w = (7.5, 0), error 56.25 before any epoch
+    hebbian.learn(np.array([[10.0, 0.0]]), rule="oja", learning_rate=0.001, epochs=12, w0=np.array([0.5, 0.0]))
+    setting, unit, what, curve = seen.pop()
+    assert (setting, what, curve.size, curve[0]) == ("learning_rate", "the reconstruction error", 13, 56.25)
+    hebbian.learn(np.array([[1.0, 0.0]]), rule="hebb", learning_rate=0.001, epochs=12, rng=0)
+    assert not seen  # the plain Hebb rule has no loss curve
+
+
+def test_all_finite_on_sums_that_overflow_to_nan() -> None:
+    """Finite entries whose partial sums overflow with both signs sum to inf - inf = NaN, which warns
+    "invalid value" unless silenced; every entry is still finite."""
+    import warnings
+
+    mixed = np.tile([1e308, -1e308], 8)
+    mixed32 = np.tile(np.array([3e38, -3e38], dtype=np.float32), 8)
+    with np.errstate(all="ignore"):  # the premise: numpy's pairwise sum meets inf + (-inf)
+        assert np.isnan(np.add.reduce(mixed)) and np.isnan(np.add.reduce(mixed32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert all_finite(mixed) and all_finite(mixed32)
+        check_finite("x", mixed)
+        assert as_array("x", mixed, ndim=1, shape_hint="(n,)") is mixed
+        assert not all_finite(np.append(mixed, np.nan))
+        with pytest.raises(ValueError, match=full("`x` must contain only finite numbers; got 1 NaN or infinite "
+                                                  "value(s).")):
+            check_finite("x", np.append(mixed, np.inf))
 
 
 def test_as_array_does_not_copy_a_float64_array_and_accepts_huge_finite_values() -> None:

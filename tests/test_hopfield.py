@@ -14,7 +14,9 @@ from nnmem.hopfield import (
     one_step_error_theory,
     overlap,
     recall,
+    sign_keep_ties,
     store,
+    tie_tolerance,
     update_async,
     update_sync,
 )
@@ -310,3 +312,27 @@ def test_tie_tolerance_is_relative_to_the_largest_row_sum() -> None:
     # tiny weights: the tolerance scales down with them (1e-12 * 1e-13), so fields of -1e-13 are not ties
     tiny = 1e-13 * np.array([[0.0, -1.0], [-1.0, 0.0]])
     np.testing.assert_array_equal(update_sync(tiny, np.array([[1, 1]])), [[-1.0, -1.0]])
+
+
+def test_tie_tolerance_by_hand() -> None:
+    # row sums of |w_ij|: 0.5 + 4 = 4.5, 0.5 + 1 = 1.5, 4 + 1 = 5 (the largest): 1e-12 * 5
+    W = np.array([[0.0, 0.5, -4.0], [0.5, 0.0, 1.0], [-4.0, 1.0, 0.0]])
+    assert tie_tolerance(W) == pytest.approx(5e-12, rel=1e-15)
+    assert tie_tolerance(np.zeros((2, 2))) == 0.0
+
+
+def test_sign_keep_ties_on_both_sides_of_the_tolerance() -> None:
+    # tol 0.5: |h| = 0.5 is a tie (the current state stays), |h| = 0.51 is not
+    fields = np.array([0.5, -0.5, 0.51, -0.51, 0.0, 0.0])
+    current = np.array([-1, 1, -1, 1, 1, -1])
+    np.testing.assert_array_equal(sign_keep_ties(fields, current, tol=0.5), [-1.0, 1.0, 1.0, -1.0, 1.0, -1.0])
+    np.testing.assert_array_equal(sign_keep_ties(fields, current, tol=0.0), [1.0, -1.0, 1.0, -1.0, 1.0, -1.0])
+    assert sign_keep_ties(np.float64(-2.0), np.float64(1.0), tol=0.0).shape == ()  # one neuron
+
+
+def test_sign_keep_ties_with_tie_tolerance_is_the_rule_of_update_sync() -> None:
+    xi = random_patterns(4, 30, seed=2)  # 4 (30 - 1) is even: exact zero fields occur
+    W = store(xi)
+    states = random_patterns(6, 30, seed=3)
+    expected = sign_keep_ties(states @ W.T, states, tol=tie_tolerance(W))
+    np.testing.assert_array_equal(update_sync(W, states), expected)

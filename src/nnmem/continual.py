@@ -38,8 +38,9 @@ at test time); for `permuted_digits` it is the domain-incremental one.
 
 Training uses the package's shared pieces: `nnmem.mlp` for the network,
 `nnmem.losses` for the cross-entropy, `nnmem.optim.sgd_step` for the update
-and the one divergence rule of `nnmem._checks.DivergenceGuard` (a mini-batch
-loss that is NaN, infinite or 100 times the first of its task).
+and the divergence rules of `nnmem._checks.DivergenceGuard` (a mini-batch
+loss that is NaN, infinite or 100 times the first of its task, or a task's
+epoch losses that surge above 3 times the first epoch's and do not recover).
 
 dtype policy: float32 in, float32 out. The network is trained in float32 when
 the first task's training inputs are float32 (or ``dtype=np.float32``), in
@@ -600,7 +601,10 @@ def train_sequence(
         method, a non-positive `replay_size` or a negative `ewc_lambda`.
     TrainingDivergedError
         If a mini-batch loss (penalty included) is NaN, infinite or more than
-        100 times the first mini-batch loss of its task. The message names
+        100 times the first mini-batch loss of its task, or if a task's epoch
+        losses rise above 3 times its first epoch's and the last tenth of its
+        epochs ends above half of it (the package's divergence rules,
+        `nnmem._checks`). The message names
         `ewc_lambda` when $\eta \lambda \max_i F_i \ge 2$ for the task, and
         `learning_rate` otherwise.
 
@@ -641,11 +645,13 @@ def train_sequence(
             memory = None
             if method == "replay" and buffer:
                 memory = (np.concatenate([b[0] for b in buffer]), np.concatenate([b[1] for b in buffer]))
+            guard = _guard(method, fishers, learning_rate, ewc_lambda)
             params, losses[i] = _train_task(
                 x_tr, y_tr, params, activation=act, learning_rate=learning_rate, epochs=epochs,
                 batch_size=batch_size, memory=memory, anchors=anchors, fishers=fishers, ewc_lambda=ewc_lambda,
-                guard=_guard(method, fishers, learning_rate, ewc_lambda), gen=gen,
+                guard=guard, gen=gen,
             )
+            guard.check_curve(losses[i])  # a surge that never recovered
             for j, (_, _, x_te, y_te) in enumerate(data):
                 acc[i, j] = accuracy(x_te, y_te, params, activation=act)
             if i < n - 1:

@@ -22,10 +22,11 @@ dependence on spike timing, synaptic strength, and postsynaptic cell type*,
 J. Neurosci. 18, 10464-10472.
 
 Arrays are float64. Divergence is reported by the package's one guard
-(`nnmem.TrainingDivergedError`): for Oja's rule the monitored loss is the mean
-reconstruction error $\langle \lVert x - y\,w \rVert^2 \rangle$ over the data,
-checked after every epoch; the plain Hebb rule grows without bound by design,
-so it is stopped only when its weights overflow.
+(`nnmem.TrainingDivergedError`, rules in `nnmem._checks`): for Oja's rule the
+monitored quantity is the mean reconstruction error
+$\langle \lVert x - y\,w \rVert^2 \rangle$ over the data, checked after every
+epoch; the plain Hebb rule grows without bound by design, so it is stopped
+only when its weight norm overflows.
 """
 
 from __future__ import annotations
@@ -182,8 +183,10 @@ def learn(
     TrainingDivergedError
         Oja's rule: when its reconstruction error
         $\langle \lVert x - y\,w \rVert^2 \rangle$ becomes non-finite or
-        exceeds 100 times its value at `w0` (try a smaller `learning_rate`).
-        Hebb's rule: when the weights overflow (it grows without bound).
+        exceeds 100 times its value at `w0`, or rises above 3 times that
+        value and ends (mean of the last tenth of the epochs) above half of
+        it (try a smaller `learning_rate`). Hebb's rule: when the weight norm
+        overflows (it grows without bound).
     ValueError, TypeError
         For bad data, weights, rule names, rates, epoch counts or seeds.
 
@@ -220,19 +223,23 @@ def learn(
         )
     history = [w]
     with np.errstate(over="ignore", invalid="ignore"):
+        errors: list[float] = []  # Oja's reconstruction error before training and after each epoch
         if rule == "oja":
-            start = _reconstruction_error(x, w)
-            if not np.isfinite(start):
+            errors.append(_reconstruction_error(x, w))
+            if not np.isfinite(errors[0]):
                 raise ValueError("`x` and `w0` are finite but the reconstruction error overflows; rescale them.")
-            guard.check(start, epoch=0)  # the reference the divergence rule compares with
+            guard.check(errors[0], epoch=0, what="the reconstruction error")  # the reference of the rules
         for epoch in range(1, epochs + 1):
             for k in gen.permutation(x.shape[0]):
                 w = update(w, x[k], learning_rate)
             if rule == "oja":
-                guard.check(_reconstruction_error(x, w), epoch=epoch)
+                errors.append(_reconstruction_error(x, w))
+                guard.check(errors[-1], epoch=epoch, what="the reconstruction error")
             elif not np.all(np.isfinite(w)):
-                guard.check(np.inf, epoch=epoch)
+                guard.check(np.inf, epoch=epoch, what="the weight norm")  # it overflowed; Hebb has no loss
             history.append(w)
+    if rule == "oja":
+        guard.check_curve(errors, what="the reconstruction error")  # a surge that never recovered
     return HebbianResult(weights=w, history=np.array(history))
 
 

@@ -46,7 +46,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnmem._checks import Seed, as_array, as_pm1, check_positive_float, check_positive_int, check_real, make_rng
+from nnmem._checks import (
+    Seed,
+    as_array,
+    as_pm1,
+    check_nonnegative_float,
+    check_positive_float,
+    check_positive_int,
+    check_real,
+    make_rng,
+)
 
 #: `W` counts as symmetric with a zero diagonal when every |w_ij - w_ji| and
 #: |w_ii| is at most this times max |w_ij| (room for rounding only).
@@ -60,7 +69,9 @@ __all__ = [
     "one_step_error_theory",
     "overlap",
     "recall",
+    "sign_keep_ties",
     "store",
+    "tie_tolerance",
     "update_async",
     "update_sync",
 ]
@@ -166,6 +177,64 @@ def _tie_tolerance(W: np.ndarray) -> float:
 
 def _sign_keep_ties(field: np.ndarray, current: np.ndarray, tol: float) -> np.ndarray:
     return np.where(field > tol, 1.0, np.where(field < -tol, -1.0, current))
+
+
+def tie_tolerance(W: ArrayLike) -> float:
+    r"""The largest field that counts as zero (a tie) for weights `W`: $10^{-12} \max_i \sum_j |w_{ij}|$.
+
+    This is the one notion of a zero field that `update_async`,
+    `update_sync`, `recall` and `one_step_error_rate` use (see the module
+    notes on ties); pass it to `sign_keep_ties`.
+
+    Parameters
+    ----------
+    W : ndarray of shape (N, N)
+        Symmetric weights with zero diagonal.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> W = np.array([[0.0, 2.0, -1.0], [2.0, 0.0, 0.5], [-1.0, 0.5, 0.0]])
+    >>> tie_tolerance(W)  # the row sums of |w_ij| are 3, 2.5 and 1.5: 1e-12 * 3
+    3e-12
+    """
+    return _tie_tolerance(_check_weights(W))
+
+
+def sign_keep_ties(field: ArrayLike, current: ArrayLike, *, tol: float) -> np.ndarray:
+    r"""The update rule of a Hopfield neuron: the sign of its field, or its current state on a tie.
+
+    The new state is $+1$ where $h > \text{tol}$, $-1$ where
+    $h < -\text{tol}$ and the current state where $|h| \le \text{tol}$.
+
+    Parameters
+    ----------
+    field : ndarray of any shape
+        Local fields $h_i$.
+    current : ndarray of the shape of `field`
+        Current states, -1 or +1.
+    tol : float
+        Fields with $|h| \le$ `tol` are ties, $\ge 0$; `tie_tolerance` gives
+        the package's value for given weights.
+
+    Returns
+    -------
+    ndarray of the shape of `field`
+        The new states, float64 -1.0 and +1.0.
+
+    Examples
+    --------
+    >>> sign_keep_ties(np.array([0.5, -0.5, 1e-15, 1e-15]), np.array([-1, 1, -1, 1]), tol=1e-12)
+    array([ 1., -1., -1.,  1.])
+    """
+    h = as_array("field", field, ndim=None, shape_hint="(any shape)")
+    s = as_pm1("current", current, ndim=(h.ndim,), shape_hint=f"{h.shape} like `field`")
+    if s.shape != h.shape:
+        raise ValueError(f"`current` must have shape {h.shape} like `field`; got shape {s.shape}.")
+    return _sign_keep_ties(h, s, check_nonnegative_float("tol", tol))
 
 
 # --8<-- [start:async]

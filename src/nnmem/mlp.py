@@ -22,9 +22,10 @@ and the loss is computed with the log-sum-exp trick, so neither overflows
 (`nnmem.losses.softmax_cross_entropy`).
 
 Training is mini-batch SGD with `nnmem.optim.sgd_step`; `train_sgd` raises
-`nnmem.TrainingDivergedError` by the package's one divergence rule (see
+`nnmem.TrainingDivergedError` by the package's divergence rules (see
 `nnmem._checks.DivergenceGuard`): a mini-batch loss that is NaN, infinite or
-more than 1000 times the first mini-batch's loss.
+more than 100 times the first mini-batch's loss, or epoch losses that surge
+above 3 times the first epoch's and do not recover.
 
 dtype policy: float32 in, float32 out. `init_params` and `train_sgd` take a
 `dtype` (float32 or float64); the other functions compute in the dtype numpy
@@ -518,7 +519,7 @@ def _sgd_epochs(x: np.ndarray, y: np.ndarray, params: Params, *, activation: str
         for start in range(0, n, batch_size):
             batch = order[start : start + batch_size]
             value, grads = _loss_and_grads(x[batch], y[batch], params, activation, loss)
-            guard.check(value, epoch=epoch + 1)  # NaN, inf or 1000x the first batch's loss: stop
+            guard.check(value, epoch=epoch + 1)  # NaN, inf or 100x the first batch's loss: stop
             params, velocity = sgd_step(params, grads, velocity, learning_rate=learning_rate,
                                         momentum=momentum, weight_decay=weight_decay)
             total += value * batch.size
@@ -588,8 +589,11 @@ def train_sgd(
     ValueError, TypeError
         For bad shapes, labels out of range, non-finite data or bad settings.
     TrainingDivergedError
-        If a mini-batch loss is NaN, infinite or more than 1000 times the
-        first mini-batch's loss (the message names `learning_rate`).
+        If a mini-batch loss is NaN, infinite or more than 100 times the
+        first mini-batch's loss, or if the epoch losses rise above 3 times
+        the first epoch's and the last tenth of the epochs ends above half
+        of it (the package's divergence rules, `nnmem._checks`); the message
+        names `learning_rate`.
 
     Examples
     --------
@@ -634,4 +638,5 @@ def train_sgd(
             weight_decay=check_nonnegative_float("weight_decay", weight_decay),
             gen=gen,
         )
+    DivergenceGuard(value=learning_rate).check_curve(losses)  # a surge that never recovered
     return MLPTrainResult(params=trained, losses=losses)

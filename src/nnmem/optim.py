@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from nnmem._checks import DivergenceGuard, check_array_dict, check_nonnegative_float, check_positive_float
+from nnmem._checks import DivergenceGuard, all_finite, check_array_dict, check_nonnegative_float, check_positive_float
 
 __all__ = ["AdamState", "adam_init", "adam_step", "is_bias", "momentum_init", "sgd_step"]
 
@@ -112,9 +112,7 @@ def _unit_interval(name: str, value: Any) -> float:
 def _check_update(new_params: Params, learning_rate: float) -> Params:
     """Raise `TrainingDivergedError` (naming `learning_rate`) if a step overflowed to NaN or infinity."""
     for value in new_params.values():
-        with np.errstate(over="ignore"):  # a sum that overflows is checked element by element
-            total = np.add.reduce(value, axis=None)
-        if not (math.isfinite(total) or np.isfinite(value).all()):
+        if not all_finite(value):
             guard = DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate)
             guard.check(math.inf, epoch=None, what="the updated parameters")
     return new_params

@@ -627,9 +627,11 @@ def train(
     ------
     TrainingDivergedError
         If a mini-batch loss, the gradient or the parameters stop being
-        finite, or the loss exceeds 100 times the first mini-batch's loss
-        (the package's divergence rule). The message names `learning_rate`
-        and, when clipping is off, suggests `max_norm`.
+        finite, or the loss exceeds 100 times the first mini-batch's loss,
+        or rises above 3 times it and the last tenth of the steps ends above
+        half of it on average (the package's divergence rules,
+        `nnmem._checks`). The message names `learning_rate` and, when
+        clipping is off, suggests `max_norm`.
 
     Examples
     --------
@@ -686,6 +688,7 @@ def train(
                 p, state = adam_step(p, grads, state, learning_rate=learning_rate)
             else:
                 p, state = sgd_step(p, grads, state, learning_rate=learning_rate, momentum=momentum)
+    guard.check_curve(losses)  # a surge that never recovered
     return RecurrentTrainResult(p, losses, accs, norms)
 
 

@@ -18,7 +18,7 @@ Arrays are float64 (int and bool input is converted, float32 too); complex
 or non-numeric input, NaN, infinity and empty arrays are refused with the
 argument's name. `predict` returns the network's output values (this is a
 regression network), and `train` reports divergence through the package's
-one guard, `nnmem.TrainingDivergedError`.
+one guard (`nnmem._checks.DivergenceGuard`), `nnmem.TrainingDivergedError`.
 """
 
 from __future__ import annotations
@@ -438,7 +438,9 @@ def train(
         For bad shapes, sample counts, sizes, rates or activation names.
     TrainingDivergedError
         If the loss becomes NaN or infinite, or exceeds 100 times its
-        initial value (the package's divergence rule); the message names
+        initial value, or rises above 3 times it and ends the run (mean of
+        the last tenth of the epochs, final loss included) above half of it
+        (the package's divergence rules, `nnmem._checks`); the message names
         `learning_rate`.
 
     Examples
@@ -477,4 +479,5 @@ def train(
     guard = DivergenceGuard(value=learning_rate)  # names learning_rate and suggests a smaller one
     with np.errstate(over="ignore", invalid="ignore"):
         trained, losses, final_loss = _train_loop(x, y, dict(params), act.name, learning_rate, epochs, guard)
+    guard.check_curve(np.append(losses, final_loss))  # a surge that never recovered
     return TrainResult(params=trained, losses=losses, initial_loss=float(losses[0]), final_loss=final_loss)

@@ -21,13 +21,13 @@ from typing import Any
 import numpy as np
 
 from nnmem.hopfield import (
-    _sign_keep_ties,
-    _tie_tolerance,
     corrupt,
     energy,
     overlap,
     recall,
+    sign_keep_ties,
     store,
+    tie_tolerance,
     update_async,
     update_sync,
 )
@@ -42,13 +42,13 @@ def async_updates(W: np.ndarray, state: np.ndarray, order: np.ndarray, *,
     after the first ``n`` updates, for each ``n`` in `snapshots`).
     """
     s = np.asarray(state, dtype=float).copy()
-    tol = _tie_tolerance(W)  # the package's notion of a zero field
+    tol = tie_tolerance(W)  # the package's notion of a zero field
     e = energy(W, s)
     energies = [e]
     shots = {0: s.copy()} if 0 in snapshots else {}
     for t, i in enumerate(order, start=1):
         h = W[i] @ s  # local field h_i = sum_j w_ij s_j (as in update_async); w_ii = 0
-        new = float(_sign_keep_ties(h, s[i], tol))  # the package's rule: a tie keeps the state
+        new = float(sign_keep_ties(h, s[i], tol=tol))  # the package's rule: a tie keeps the state
         e -= (new - s[i]) * h  # Delta E = -Delta s_i h_i
         s[i] = new
         energies.append(e)

@@ -527,6 +527,168 @@ def _sgd_epochs(x: np.ndarray, y: np.ndarray, params: Params, *, activation: str
 # --8<-- [end:sgd]
 
 
+# The loop `train_sgd` runs. It does the arithmetic of `_sgd_epochs` above (the plain loop the
+# digits chapter shows), and tests/test_mlp.py checks that both give the same parameters and losses,
+# but it costs less per mini-batch: the arrays of a batch are allocated once per batch size and
+# reused, the bias, the activation and its derivative, the loss and the SGD step are computed in
+# place, and nothing is validated inside the loop (`train_sgd` checked every input once).
+def _relu_in_place(z: np.ndarray) -> None:
+    np.maximum(z, 0.0, out=z)
+
+
+def _relu_derivative_times(delta: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
+    np.greater(a, 0.0, out=tmp)  # relu'(z) = 1 where z > 0, which is where a = relu(z) > 0
+    delta *= tmp
+
+
+def _tanh_in_place(z: np.ndarray) -> None:
+    np.tanh(z, out=z)
+
+
+def _tanh_derivative_times(delta: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
+    np.multiply(a, a, out=tmp)  # tanh'(z) = 1 - tanh(z)^2 = 1 - a^2
+    np.subtract(1, tmp, out=tmp)
+    delta *= tmp
+
+
+def _sigmoid_in_place(z: np.ndarray) -> None:
+    z *= 0.5  # sigmoid(z) = (1 + tanh(z / 2)) / 2, as nnmem.activations.sigmoid computes it
+    np.tanh(z, out=z)
+    z += 1
+    z *= 0.5
+
+
+def _sigmoid_derivative_times(delta: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
+    np.subtract(1, a, out=tmp)  # sigmoid'(z) = s (1 - s) with s = a
+    tmp *= a
+    delta *= tmp
+
+
+def _identity_in_place(z: np.ndarray) -> None:
+    pass
+
+
+def _identity_derivative_times(delta: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
+    pass  # identity'(z) = 1
+
+
+# Each hidden activation in place and its derivative from the layer's output a = f(z): one entry per
+# activation of nnmem.activations.ACTIVATIONS, so the pair cannot drift apart.
+_IN_PLACE = {
+    "relu": (_relu_in_place, _relu_derivative_times),
+    "tanh": (_tanh_in_place, _tanh_derivative_times),
+    "sigmoid": (_sigmoid_in_place, _sigmoid_derivative_times),
+    "identity": (_identity_in_place, _identity_derivative_times),
+}
+
+
+def _cross_entropy_in_place(out: np.ndarray, labels: np.ndarray, rows: np.ndarray, col: np.ndarray) -> float:
+    """`nnmem.losses.softmax_cross_entropy`'s arithmetic in place: returns the loss, leaves dL/dZ in `out`."""
+    n = out.shape[0]
+    np.max(out, axis=1, keepdims=True, out=col)
+    out -= col  # log-sum-exp trick: exponents <= 0
+    picked = out[rows, labels]
+    np.exp(out, out=out)
+    np.sum(out, axis=1, keepdims=True, out=col)
+    value: float = float((np.log(col[:, 0]) - picked).sum()) / n
+    out /= col
+    out[rows, labels] -= 1
+    out /= n
+    return value
+
+
+def _mse_in_place(out: np.ndarray, target: np.ndarray, sq: np.ndarray) -> float:
+    """`nnmem.losses.mse_loss` and `mse_gradient` in place: returns the loss, leaves dL/dZ in `out`."""
+    out -= target
+    value = float(np.mean(np.square(out, out=sq)))
+    out *= 2.0
+    out /= out.size
+    return value
+
+
+class _BatchBuffers:
+    """Every array one mini-batch of `size` samples needs, allocated once and reused."""
+
+    def __init__(self, size: int, Ws: list[np.ndarray]) -> None:
+        dt = Ws[0].dtype
+        self.hidden = [np.empty((size, W.shape[1]), dtype=dt) for W in Ws[:-1]]  # A(l), in place of Z(l)
+        self.deltas = [np.empty_like(h) for h in self.hidden]  # dL/dZ(l)
+        self.derivs = [np.empty_like(h) for h in self.hidden]  # f'(Z(l))
+        self.out = np.empty((size, Ws[-1].shape[1]), dtype=dt)  # Z(L), then dL/dZ(L)
+        self.sq = np.empty_like(self.out)
+        self.col = np.empty((size, 1), dtype=dt)
+        self.rows = np.arange(size)
+
+
+def _sgd_epochs_fast(x: np.ndarray, y: np.ndarray, params: Params, *, activation: str, loss: str,
+                     learning_rate: float, epochs: int, batch_size: int, momentum: float, weight_decay: float,
+                     gen: np.random.Generator) -> tuple[Params, np.ndarray]:
+    n, n_layers = x.shape[0], len(params) // 2
+    Ws = [params[f"W{i}"] for i in range(1, n_layers + 1)]  # updated in place: train_sgd passes copies
+    bs = [params[f"b{i}"] for i in range(1, n_layers + 1)]
+    gWs, gbs = [np.empty_like(W) for W in Ws], [np.empty_like(b) for b in bs]
+    # (parameter, gradient, velocity or None, buffer for the decay term or None): weights and biases
+    steps = [(p, g, np.zeros_like(p) if momentum else None, np.empty_like(p) if weight_decay and not bias else None)
+             for W, b, gW, gb in zip(Ws, bs, gWs, gbs, strict=True) for p, g, bias in ((W, gW, False), (b, gb, True))]
+    f, f_derivative_times = _IN_PLACE[activation]
+    hidden_layers = list(zip(Ws[:-1], bs[:-1], strict=True))
+    buffers: dict[int, _BatchBuffers] = {}
+    guard = DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate)
+    losses = np.empty(epochs)
+    for epoch in range(epochs):
+        order = gen.permutation(n)
+        total = 0.0
+        for start in range(0, n, batch_size):
+            batch = order[start : start + batch_size]
+            size = batch.size
+            buf = buffers.get(size)
+            if buf is None:
+                buf = buffers[size] = _BatchBuffers(size, Ws)
+            a = xb = x[batch]
+            for (W, b), h in zip(hidden_layers, buf.hidden, strict=True):
+                np.matmul(a, W, out=h)
+                h += b
+                f(h)
+                a = h
+            out = buf.out
+            np.matmul(a, Ws[-1], out=out)
+            out += bs[-1]
+            if not np.isfinite(out).all():  # the network has diverged: an infinite loss, as in _loss_and_output_grad
+                value = math.inf
+            elif loss == "mse":
+                value = _mse_in_place(out, y[batch], buf.sq)
+            else:
+                value = _cross_entropy_in_place(out, y[batch], buf.rows, buf.col)
+            guard.check(value, epoch=epoch + 1)  # NaN, inf or 100x the first batch's loss: stop
+            delta = out  # dL/dZ of the current layer
+            for i in range(n_layers - 1, -1, -1):
+                a_in = xb if i == 0 else buf.hidden[i - 1]
+                np.matmul(a_in.T, delta, out=gWs[i])
+                np.sum(delta, axis=0, out=gbs[i])
+                if i > 0:
+                    np.matmul(delta, Ws[i].T, out=buf.deltas[i - 1])
+                    delta = buf.deltas[i - 1]
+                    f_derivative_times(delta, buf.hidden[i - 1], buf.derivs[i - 1])
+            for p, g, v, decay in steps:  # nnmem.optim.sgd_step, in place
+                if decay is not None:
+                    np.multiply(p, weight_decay, out=decay)
+                    g += decay
+                g *= learning_rate
+                if v is None:
+                    p -= g
+                else:
+                    v *= momentum
+                    v -= g
+                    p += v
+            for p, *_ in steps:  # sgd_step's check of the updated parameters, by the same rule
+                if not (math.isfinite(np.add.reduce(p, axis=None)) or np.isfinite(p).all()):
+                    DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate).check(
+                        math.inf, epoch=None, what="the updated parameters")
+            total += value * size
+        losses[epoch] = total / n
+    return _as_dict(Ws, bs), losses
+
+
 def train_sgd(
     x: ArrayLike,
     y: ArrayLike,
@@ -621,7 +783,7 @@ def train_sgd(
     if momentum >= 1:
         raise ValueError(f"`momentum` must be in [0, 1); got {momentum}.")
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by the guard, not warned about
-        trained, losses = _sgd_epochs(
+        trained, losses = _sgd_epochs_fast(
             x,
             target,
             start,

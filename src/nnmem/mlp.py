@@ -36,9 +36,9 @@ treated as float64.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
@@ -56,7 +56,7 @@ from nnmem._checks import (
 )
 from nnmem.activations import get_activation
 from nnmem.losses import mse_gradient, mse_loss, softmax, softmax_cross_entropy
-from nnmem.optim import momentum_init, sgd_step
+from nnmem.optim import is_bias, momentum_init, sgd_step
 
 __all__ = [
     "LOSSES",
@@ -527,22 +527,31 @@ def _sgd_epochs(x: np.ndarray, y: np.ndarray, params: Params, *, activation: str
 # --8<-- [end:sgd]
 
 
-# The loop `train_sgd` runs. It does the arithmetic of `_sgd_epochs` above (the plain loop the
-# digits chapter shows), and tests/test_mlp.py checks that both give the same parameters and losses,
-# but it costs less per mini-batch: the arrays of a batch are allocated once per batch size and
-# reused, the bias, the activation and its derivative, the loss and the SGD step are computed in
-# place, and nothing is validated inside the loop (`train_sgd` checked every input once).
-def _relu_in_place(z: np.ndarray) -> None:
-    np.maximum(z, 0.0, out=z)
+# The loop `train_sgd` runs: the same training as `_sgd_epochs` above (the plain loop the digits
+# chapter shows), to floating-point rounding (tests/test_mlp.py compares the two), at a fraction
+# of the cost per mini-batch; the Performance page measures both. Nothing is validated inside the
+# loop (`train_sgd` checked every input once), nothing is allocated but the batch's inputs and
+# targets after the first batch of each size, and
+#
+# * all parameters live in one flat vector (W1, b1, W2, b2, ... one after another, each array a
+#   view into it), and all gradients in a second one: the SGD step with its weight decay and
+#   momentum, and the finiteness check of the new parameters, are one call each, not one per array;
+# * the hidden activation and its derivative, the bias, the loss and its gradient are computed in
+#   place, with cross-entropy's labels as one-hot rows, so that its gradient is one subtraction;
+# * the learning rate is folded into the output layer's Delta, so backpropagation delivers
+#   eta * gradient and plain SGD subtracts it as it is.
+
+
+class _InPlace(NamedTuple):
+    """A hidden activation for the fast loop: f applied in place, and delta *= f'(z) from a = f(z)."""
+
+    forward: Callable[[np.ndarray], Any]
+    derivative_times: Callable[[np.ndarray, np.ndarray, np.ndarray], Any]
 
 
 def _relu_derivative_times(delta: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
     np.greater(a, 0.0, out=tmp)  # relu'(z) = 1 where z > 0, which is where a = relu(z) > 0
     delta *= tmp
-
-
-def _tanh_in_place(z: np.ndarray) -> None:
-    np.tanh(z, out=z)
 
 
 def _tanh_derivative_times(delta: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
@@ -564,74 +573,86 @@ def _sigmoid_derivative_times(delta: np.ndarray, a: np.ndarray, tmp: np.ndarray)
     delta *= tmp
 
 
-def _identity_in_place(z: np.ndarray) -> None:
-    pass
+def _no_op(*arrays: np.ndarray) -> None:
+    """identity: f(z) = z and f'(z) = 1 leave their arrays as they are."""
 
 
-def _identity_derivative_times(delta: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
-    pass  # identity'(z) = 1
-
-
-# Each hidden activation in place and its derivative from the layer's output a = f(z): one entry per
-# activation of nnmem.activations.ACTIVATIONS, so the pair cannot drift apart.
+# One entry per activation of nnmem.activations.ACTIVATIONS, the function next to its derivative.
 _IN_PLACE = {
-    "relu": (_relu_in_place, _relu_derivative_times),
-    "tanh": (_tanh_in_place, _tanh_derivative_times),
-    "sigmoid": (_sigmoid_in_place, _sigmoid_derivative_times),
-    "identity": (_identity_in_place, _identity_derivative_times),
+    "relu": _InPlace(lambda z: np.maximum(z, 0.0, out=z), _relu_derivative_times),
+    "tanh": _InPlace(lambda z: np.tanh(z, out=z), _tanh_derivative_times),
+    "sigmoid": _InPlace(_sigmoid_in_place, _sigmoid_derivative_times),
+    "identity": _InPlace(_no_op, _no_op),
 }
 
 
-def _cross_entropy_in_place(out: np.ndarray, labels: np.ndarray, rows: np.ndarray, col: np.ndarray) -> float:
-    """`nnmem.losses.softmax_cross_entropy`'s arithmetic in place: returns the loss, leaves dL/dZ in `out`."""
-    n = out.shape[0]
-    np.max(out, axis=1, keepdims=True, out=col)
+def _all_finite(a: np.ndarray) -> bool:
+    """Whether every entry is finite: the sum of squares (one BLAS call) is finite only then; if it overflows, look."""
+    return math.isfinite(np.vdot(a, a)) or bool(np.isfinite(a).all())
+
+
+def _cross_entropy_in_place(out: np.ndarray, onehot: np.ndarray, row: np.ndarray, scale: float) -> float:
+    """Mean softmax cross-entropy of the logits `out`; leaves ``scale`` times its gradient in `out`.
+
+    The arithmetic of `nnmem.losses.softmax_cross_entropy`, with one-hot targets; `row` is a
+    buffer of one value per sample.
+    """
+    n, col = out.shape[0], row[:, np.newaxis]
+    np.maximum.reduce(out, axis=1, out=row)
     out -= col  # log-sum-exp trick: exponents <= 0
-    picked = out[rows, labels]
+    picked = float(np.vdot(out, onehot))  # the true classes' shifted logits, summed
+    if not math.isfinite(picked):  # a shifted logit overflowed to -inf, and -inf * 0 is NaN
+        picked = float(out[onehot > 0].sum())
     np.exp(out, out=out)
-    np.sum(out, axis=1, keepdims=True, out=col)
-    value: float = float((np.log(col[:, 0]) - picked).sum()) / n
-    out /= col
-    out[rows, labels] -= 1
-    out /= n
+    np.add.reduce(out, axis=1, out=row)
+    out /= col  # softmax
+    out -= onehot  # softmax - onehot
+    out *= scale / n
+    np.log(row, out=row)
+    value: float = (float(row.sum()) - picked) / n  # mean of log(sum exp) - true logit
     return value
 
 
-def _mse_in_place(out: np.ndarray, target: np.ndarray, sq: np.ndarray) -> float:
-    """`nnmem.losses.mse_loss` and `mse_gradient` in place: returns the loss, leaves dL/dZ in `out`."""
+def _mse_in_place(out: np.ndarray, target: np.ndarray, scale: float) -> float:
+    """Mean squared error of `out`; leaves ``scale`` times its gradient in `out` (`nnmem.losses.mse_loss`)."""
     out -= target
-    value = float(np.mean(np.square(out, out=sq)))
-    out *= 2.0
-    out /= out.size
+    value: float = float(np.vdot(out, out)) / out.size  # overflows to inf as the mean of squares does
+    out *= 2.0 * scale / out.size
     return value
 
 
 class _BatchBuffers:
-    """Every array one mini-batch of `size` samples needs, allocated once and reused."""
+    """The arrays one mini-batch of `size` samples needs, allocated once and reused."""
 
     def __init__(self, size: int, Ws: list[np.ndarray]) -> None:
-        dt = Ws[0].dtype
-        self.hidden = [np.empty((size, W.shape[1]), dtype=dt) for W in Ws[:-1]]  # A(l), in place of Z(l)
-        self.deltas = [np.empty_like(h) for h in self.hidden]  # dL/dZ(l)
-        self.derivs = [np.empty_like(h) for h in self.hidden]  # f'(Z(l))
-        self.out = np.empty((size, Ws[-1].shape[1]), dtype=dt)  # Z(L), then dL/dZ(L)
-        self.sq = np.empty_like(self.out)
-        self.col = np.empty((size, 1), dtype=dt)
-        self.rows = np.arange(size)
+        self.outputs = [np.empty((size, W.shape[1]), dtype=W.dtype) for W in Ws]  # Z(1), ..., Z(L); A = f(Z) in place
+        self.deltas = [np.empty_like(z) for z in self.outputs[:-1]]  # eta * dL/dZ(l) of the hidden layers
+        self.derivs = [np.empty_like(z) for z in self.outputs[:-1]]  # f'(Z(l))
+        self.row = np.empty(size, dtype=Ws[0].dtype)
 
 
 def _sgd_epochs_fast(x: np.ndarray, y: np.ndarray, params: Params, *, activation: str, loss: str,
                      learning_rate: float, epochs: int, batch_size: int, momentum: float, weight_decay: float,
                      gen: np.random.Generator) -> tuple[Params, np.ndarray]:
     n, n_layers = x.shape[0], len(params) // 2
-    Ws = [params[f"W{i}"] for i in range(1, n_layers + 1)]  # updated in place: train_sgd passes copies
-    bs = [params[f"b{i}"] for i in range(1, n_layers + 1)]
-    gWs, gbs = [np.empty_like(W) for W in Ws], [np.empty_like(b) for b in bs]
-    # (parameter, gradient, velocity or None, buffer for the decay term or None): weights and biases
-    steps = [(p, g, np.zeros_like(p) if momentum else None, np.empty_like(p) if weight_decay and not bias else None)
-             for W, b, gW, gb in zip(Ws, bs, gWs, gbs, strict=True) for p, g, bias in ((W, gW, False), (b, gb, True))]
-    f, f_derivative_times = _IN_PLACE[activation]
-    hidden_layers = list(zip(Ws[:-1], bs[:-1], strict=True))
+    keys = [f"{p}{i}" for i in range(1, n_layers + 1) for p in "Wb"]
+    theta = np.concatenate([params[k].ravel() for k in keys])  # a new array: `params` stay as they are
+    grad = np.empty_like(theta)
+    ends = np.cumsum([params[k].size for k in keys]).tolist()
+
+    def views(flat: np.ndarray) -> dict[str, np.ndarray]:
+        return {k: flat[s:e].reshape(params[k].shape) for k, s, e in zip(keys, [0, *ends[:-1]], ends, strict=True)}
+
+    p, g = views(theta), views(grad)
+    Ws, bs = [p[f"W{i}"] for i in range(1, n_layers + 1)], [p[f"b{i}"] for i in range(1, n_layers + 1)]
+    gWs, gbs = [g[f"W{i}"] for i in range(1, n_layers + 1)], [g[f"b{i}"] for i in range(1, n_layers + 1)]
+    if weight_decay:  # eta * lambda for the weights, 0 for the biases
+        decay = np.concatenate([np.full(params[k].size, 0.0 if is_bias(k) else learning_rate * weight_decay,
+                                        dtype=theta.dtype) for k in keys])
+        decay_term = np.empty_like(theta)
+    velocity = np.zeros_like(theta) if momentum else None
+    targets = np.eye(Ws[-1].shape[1], dtype=theta.dtype)[y] if loss == "cross_entropy" else y  # one-hot rows, or y
+    f = _IN_PLACE[activation]
     buffers: dict[int, _BatchBuffers] = {}
     guard = DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate)
     losses = np.empty(epochs)
@@ -644,49 +665,45 @@ def _sgd_epochs_fast(x: np.ndarray, y: np.ndarray, params: Params, *, activation
             buf = buffers.get(size)
             if buf is None:
                 buf = buffers[size] = _BatchBuffers(size, Ws)
-            a = xb = x[batch]
-            for (W, b), h in zip(hidden_layers, buf.hidden, strict=True):
-                np.matmul(a, W, out=h)
-                h += b
-                f(h)
-                a = h
-            out = buf.out
-            np.matmul(a, Ws[-1], out=out)
-            out += bs[-1]
-            if not np.isfinite(out).all():  # the network has diverged: an infinite loss, as in _loss_and_output_grad
+            a = xb = x.take(batch, axis=0)
+            for layer, (W, b, z) in enumerate(zip(Ws, bs, buf.outputs, strict=True)):
+                if layer:
+                    f.forward(a)  # A = f(Z) of the layer below, in place
+                np.dot(a, W, out=z)
+                z += b
+                a = z
+            out = a
+            if not _all_finite(out):  # the network has diverged: an infinite loss, as in _loss_and_output_grad
                 value = math.inf
             elif loss == "mse":
-                value = _mse_in_place(out, y[batch], buf.sq)
+                value = _mse_in_place(out, y.take(batch, axis=0), learning_rate)
             else:
-                value = _cross_entropy_in_place(out, y[batch], buf.rows, buf.col)
+                value = _cross_entropy_in_place(out, targets.take(batch, axis=0), buf.row, learning_rate)
             guard.check(value, epoch=epoch + 1)  # NaN, inf or 100x the first batch's loss: stop
-            delta = out  # dL/dZ of the current layer
+            delta = out  # eta * dL/dZ: backpropagation delivers eta * gradient
             for i in range(n_layers - 1, -1, -1):
-                a_in = xb if i == 0 else buf.hidden[i - 1]
-                np.matmul(a_in.T, delta, out=gWs[i])
-                np.sum(delta, axis=0, out=gbs[i])
+                a = xb if i == 0 else buf.outputs[i - 1]
+                np.dot(a.T, delta, out=gWs[i])
+                np.add.reduce(delta, axis=0, out=gbs[i])
                 if i > 0:
-                    np.matmul(delta, Ws[i].T, out=buf.deltas[i - 1])
+                    np.dot(delta, Ws[i].T, out=buf.deltas[i - 1])
                     delta = buf.deltas[i - 1]
-                    f_derivative_times(delta, buf.hidden[i - 1], buf.derivs[i - 1])
-            for p, g, v, decay in steps:  # nnmem.optim.sgd_step, in place
-                if decay is not None:
-                    np.multiply(p, weight_decay, out=decay)
-                    g += decay
-                g *= learning_rate
-                if v is None:
-                    p -= g
-                else:
-                    v *= momentum
-                    v -= g
-                    p += v
-            for p, *_ in steps:  # sgd_step's check of the updated parameters, by the same rule
-                if not (math.isfinite(np.add.reduce(p, axis=None)) or np.isfinite(p).all()):
-                    DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate).check(
-                        math.inf, epoch=None, what="the updated parameters")
+                    f.derivative_times(delta, a, buf.derivs[i - 1])
+            if weight_decay:  # the step of nnmem.optim.sgd_step, on all parameters at once
+                np.multiply(theta, decay, out=decay_term)
+                grad += decay_term  # eta * (g + lambda W)
+            if velocity is None:
+                theta -= grad
+            else:
+                velocity *= momentum
+                velocity -= grad
+                theta += velocity
+            if not _all_finite(theta):  # sgd_step's check of the updated parameters, by the same rule
+                DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate).check(
+                    math.inf, epoch=None, what="the updated parameters")
             total += value * size
         losses[epoch] = total / n
-    return _as_dict(Ws, bs), losses
+    return {k: v.copy() for k, v in p.items()}, losses
 
 
 def train_sgd(

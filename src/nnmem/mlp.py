@@ -625,17 +625,19 @@ class _BatchBuffers:
     """The arrays one mini-batch of `size` samples needs, allocated once and reused."""
 
     def __init__(self, size: int, Ws: list[np.ndarray]) -> None:
-        self.outputs = [np.empty((size, W.shape[1]), dtype=W.dtype) for W in Ws]  # Z(1), ..., Z(L); A = f(Z) in place
+        dtype = Ws[0].dtype
+        self.x1 = np.ones((size, Ws[0].shape[0] + 1), dtype=dtype)  # [X, 1]: the inputs and a column of ones
+        self.outputs = [np.empty((size, W.shape[1]), dtype=dtype) for W in Ws]  # Z(1), ..., Z(L); A = f(Z) in place
         self.deltas = [np.empty_like(z) for z in self.outputs[:-1]]  # eta * dL/dZ(l) of the hidden layers
         self.derivs = [np.empty_like(z) for z in self.outputs[:-1]]  # f'(Z(l))
-        self.row = np.empty(size, dtype=Ws[0].dtype)
+        self.row = np.empty(size, dtype=dtype)  # one value per sample, for the loss
 
 
 def _sgd_epochs_fast(x: np.ndarray, y: np.ndarray, params: Params, *, activation: str, loss: str,
                      learning_rate: float, epochs: int, batch_size: int, momentum: float, weight_decay: float,
                      gen: np.random.Generator) -> tuple[Params, np.ndarray]:
     n, n_layers = x.shape[0], len(params) // 2
-    keys = [f"{p}{i}" for i in range(1, n_layers + 1) for p in "Wb"]
+    keys = [f"{p}{i}" for i in range(1, n_layers + 1) for p in "Wb"]  # W1, b1, W2, b2, ...
     theta = np.concatenate([params[k].ravel() for k in keys])  # a new array: `params` stay as they are
     grad = np.empty_like(theta)
     ends = np.cumsum([params[k].size for k in keys]).tolist()
@@ -646,6 +648,8 @@ def _sgd_epochs_fast(x: np.ndarray, y: np.ndarray, params: Params, *, activation
     p, g = views(theta), views(grad)
     Ws, bs = [p[f"W{i}"] for i in range(1, n_layers + 1)], [p[f"b{i}"] for i in range(1, n_layers + 1)]
     gWs, gbs = [g[f"W{i}"] for i in range(1, n_layers + 1)], [g[f"b{i}"] for i in range(1, n_layers + 1)]
+    # W1 and b1 lie one after the other: together they are the (n_0 + 1, n_1) matrix [W1; b1]
+    Wb1, gWb1 = theta[: ends[1]].reshape(-1, Ws[0].shape[1]), grad[: ends[1]].reshape(-1, Ws[0].shape[1])
     if weight_decay:  # eta * lambda for the weights, 0 for the biases
         decay = np.concatenate([np.full(params[k].size, 0.0 if is_bias(k) else learning_rate * weight_decay,
                                         dtype=theta.dtype) for k in keys])
@@ -665,14 +669,16 @@ def _sgd_epochs_fast(x: np.ndarray, y: np.ndarray, params: Params, *, activation
             buf = buffers.get(size)
             if buf is None:
                 buf = buffers[size] = _BatchBuffers(size, Ws)
-            a = xb = x.take(batch, axis=0)
-            for layer, (W, b, z) in enumerate(zip(Ws, bs, buf.outputs, strict=True)):
-                if layer:
-                    f.forward(a)  # A = f(Z) of the layer below, in place
-                np.dot(a, W, out=z)
-                z += b
-                a = z
-            out = a
+            x1 = buf.x1
+            x1[:, :-1] = x.take(batch, axis=0)
+            z = buf.outputs[0]
+            np.dot(x1, Wb1, out=z)  # Z(1) = X W1 + b1 = [X, 1] [W1; b1]: the bias comes with the product
+            for W, b, z_next in zip(Ws[1:], bs[1:], buf.outputs[1:], strict=True):
+                f.forward(z)  # A = f(Z), in place: Z itself is not needed again
+                np.dot(z, W, out=z_next)
+                z_next += b
+                z = z_next
+            out = z
             if not _all_finite(out):  # the network has diverged: an infinite loss, as in _loss_and_output_grad
                 value = math.inf
             elif loss == "mse":
@@ -680,15 +686,15 @@ def _sgd_epochs_fast(x: np.ndarray, y: np.ndarray, params: Params, *, activation
             else:
                 value = _cross_entropy_in_place(out, targets.take(batch, axis=0), buf.row, learning_rate)
             guard.check(value, epoch=epoch + 1)  # NaN, inf or 100x the first batch's loss: stop
-            delta = out  # eta * dL/dZ: backpropagation delivers eta * gradient
-            for i in range(n_layers - 1, -1, -1):
-                a = xb if i == 0 else buf.outputs[i - 1]
+            delta = out  # eta * dL/dZ(L), so that backpropagation delivers eta times the gradient
+            for i in range(n_layers - 1, 0, -1):
+                a = buf.outputs[i - 1]  # A(i) = f(Z(i)), the input of layer i + 1
                 np.dot(a.T, delta, out=gWs[i])
                 np.add.reduce(delta, axis=0, out=gbs[i])
-                if i > 0:
-                    np.dot(delta, Ws[i].T, out=buf.deltas[i - 1])
-                    delta = buf.deltas[i - 1]
-                    f.derivative_times(delta, a, buf.derivs[i - 1])
+                np.dot(delta, Ws[i].T, out=buf.deltas[i - 1])
+                delta = buf.deltas[i - 1]
+                f.derivative_times(delta, a, buf.derivs[i - 1])
+            np.dot(x1.T, delta, out=gWb1)  # [X, 1]^T Delta(1): the gradients of W1 and b1 in one product
             if weight_decay:  # the step of nnmem.optim.sgd_step, on all parameters at once
                 np.multiply(theta, decay, out=decay_term)
                 grad += decay_term  # eta * (g + lambda W)

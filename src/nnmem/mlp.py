@@ -21,10 +21,12 @@ the gradient with respect to the logits is $(\operatorname{softmax}(Z) - \text{o
 and the loss is computed with the log-sum-exp trick, so neither overflows
 (`nnmem.losses.softmax_cross_entropy`).
 
-Training is mini-batch SGD with `nnmem.optim.sgd_step`; `train_sgd` raises
-`nnmem.TrainingDivergedError` by the package's one divergence rule (see
+Training is mini-batch SGD by the rule of `nnmem.optim.sgd_step`; `train_sgd`
+raises `nnmem.TrainingDivergedError` by the package's one divergence rule (see
 `nnmem._checks.DivergenceGuard`): a mini-batch loss that is NaN, infinite or
-more than 1000 times the first mini-batch's loss.
+more than 100 times the first mini-batch's loss. `train_sgd` runs a loop
+arranged for speed that trains as the plain loop the digits chapter shows
+(`_sgd_epochs`), to floating-point rounding; see its Notes.
 
 dtype policy: float32 in, float32 out. `init_params` and `train_sgd` take a
 `dtype` (float32 or float64); the other functions compute in the dtype numpy
@@ -243,12 +245,28 @@ def _backward(d_out: np.ndarray, cache: MLPCache, Ws: list[np.ndarray]) -> tuple
 
 
 def _check_inputs(x_in: Any, Ws: list[np.ndarray]) -> np.ndarray:
-    x = as_array("x", x_in, ndim=2, shape_hint=f"(n_samples, {Ws[0].shape[0]})", dtype=None)
+    return _check_width(as_array("x", x_in, ndim=2, shape_hint=f"(n_samples, {Ws[0].shape[0]})", dtype=None), Ws)
+
+
+def _check_width(x: np.ndarray, Ws: list[np.ndarray]) -> np.ndarray:
     if x.shape[1] != Ws[0].shape[0]:
         raise ValueError(
             f"`x` must have shape (n_samples, {Ws[0].shape[0]}) to match `params['W1']`; got shape {x.shape}."
         )
     return x
+
+
+def _outputs(x: np.ndarray, Ws: list[np.ndarray], bs: list[np.ndarray], activation: str) -> MLPCache:
+    """`_forward` on checked inputs; FloatingPointError if the output overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        cache = _forward(x, Ws, bs, get_activation(activation).name)
+    if not np.isfinite(cache.output).all():
+        raise FloatingPointError(
+            "The network's output overflowed to NaN or infinity for finite `x` and `params`; "
+            f"got inputs up to {float(np.abs(x).max()):.3g} and weights up to "
+            f"{max(float(np.abs(W).max()) for W in Ws):.3g}: scale them down."
+        )
+    return cache
 
 
 def _check_target(name: str, target: Any, n_samples: int, n_out: int, loss: str) -> np.ndarray:
@@ -293,14 +311,7 @@ def forward(x: ArrayLike, params: Params, *, activation: str = "relu") -> tuple[
     """
     Ws, bs = _layers(params)
     x = np.array(_check_inputs(x, Ws))  # a copy: the cache must not be a view of the caller's array
-    with np.errstate(over="ignore", invalid="ignore"):
-        cache = _forward(x, Ws, bs, get_activation(activation).name)
-    if not np.isfinite(cache.output).all():
-        raise FloatingPointError(
-            "The network's output overflowed to NaN or infinity for finite `x` and `params`; "
-            f"got inputs up to {float(np.abs(x).max()):.3g} and weights up to "
-            f"{max(float(np.abs(W).max()) for W in Ws):.3g}: scale them down."
-        )
+    cache = _outputs(x, Ws, bs, activation)
     return cache.output, cache
 
 
@@ -429,8 +440,8 @@ def predict_proba(x: ArrayLike, params: Params, *, activation: str = "relu") -> 
     >>> predict_proba(np.array([[0.0, np.log(3.0)]]), {"W1": np.eye(2), "b1": np.zeros(2)})  # 1 : 3
     array([[0.25, 0.75]])
     """
-    output, _ = forward(x, params, activation=activation)
-    return softmax(output, axis=1)
+    Ws, bs = _layers(params)
+    return softmax(_outputs(_check_inputs(x, Ws), Ws, bs, activation).output, axis=1)
 
 
 def predict(x: ArrayLike, params: Params, *, activation: str = "relu") -> np.ndarray:
@@ -450,8 +461,8 @@ def predict(x: ArrayLike, params: Params, *, activation: str = "relu") -> np.nda
     >>> predict(np.array([[1.0, 0.0], [0.0, 1.0]]), {"W1": np.eye(2), "b1": np.array([0.0, 0.5])})
     array([0, 1])
     """
-    output, _ = forward(x, params, activation=activation)
-    classes: np.ndarray = np.argmax(output, axis=1)
+    Ws, bs = _layers(params)
+    classes: np.ndarray = np.argmax(_outputs(_check_inputs(x, Ws), Ws, bs, activation).output, axis=1)
     return classes
 
 
@@ -480,10 +491,10 @@ def accuracy(x: ArrayLike, labels: ArrayLike, params: Params, *, activation: str
     >>> accuracy(np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 3.0]]), np.array([0, 1, 0]), params)  # 2 of 3
     0.6666666666666666
     """
-    Ws, _ = _layers(params)
+    Ws, bs = _layers(params)
     x = _check_inputs(x, Ws)
     labels = check_labels("labels", labels, n_samples=x.shape[0], n_classes=Ws[-1].shape[1])
-    return float(np.mean(predict(x, params, activation=activation) == labels))
+    return float(np.mean(np.argmax(_outputs(x, Ws, bs, activation).output, axis=1) == labels))
 
 
 @dataclass(frozen=True)
@@ -518,7 +529,7 @@ def _sgd_epochs(x: np.ndarray, y: np.ndarray, params: Params, *, activation: str
         for start in range(0, n, batch_size):
             batch = order[start : start + batch_size]
             value, grads = _loss_and_grads(x[batch], y[batch], params, activation, loss)
-            guard.check(value, epoch=epoch + 1)  # NaN, inf or 1000x the first batch's loss: stop
+            guard.check(value, epoch=epoch + 1)  # NaN, inf or 100x the first batch's loss: stop
             params, velocity = sgd_step(params, grads, velocity, learning_rate=learning_rate,
                                         momentum=momentum, weight_decay=weight_decay)
             total += value * batch.size
@@ -731,8 +742,8 @@ def train_sgd(
     r"""Mini-batch stochastic gradient descent with optional momentum and weight decay.
 
     Each epoch shuffles the samples and visits them in batches of
-    `batch_size` (the last batch may be smaller); every batch makes one
-    `nnmem.optim.sgd_step`. With momentum $\mu$:
+    `batch_size` (the last batch may be smaller); every batch makes one step
+    by the rule of `nnmem.optim.sgd_step`. With momentum $\mu$:
     $v \leftarrow \mu v - \eta(\nabla L + \lambda W)$, $W \leftarrow W + v$
     (weight decay $\lambda$ applies to weights, not biases).
 
@@ -773,8 +784,20 @@ def train_sgd(
     ValueError, TypeError
         For bad shapes, labels out of range, non-finite data or bad settings.
     TrainingDivergedError
-        If a mini-batch loss is NaN, infinite or more than 1000 times the
-        first mini-batch's loss (the message names `learning_rate`).
+        If a mini-batch loss is NaN, infinite or more than 100 times the
+        first mini-batch's loss, or a step makes the parameters infinite (the
+        message names `learning_rate`).
+
+    Notes
+    -----
+    The loop that runs is arranged for speed: all parameters in one flat
+    vector, every array of a batch allocated once and reused, the bias, the
+    activation, the loss and the update computed in place, the learning rate
+    folded into backpropagation, and no checks inside the loop (the inputs
+    are checked once, before it). It gives the parameters and losses of the
+    plain loop the digits chapter shows, which calls `nnmem.losses` and
+    `nnmem.optim.sgd_step` for every batch, up to floating-point rounding;
+    the package's tests compare the two, and the Performance page times them.
 
     Examples
     --------
@@ -791,13 +814,14 @@ def train_sgd(
         )
     _check_loss(loss)
     act = get_activation(activation).name
+    checked = None
     if params is None:
-        x_dtype = as_array("x", x, ndim=2, shape_hint="(n_samples, n_features)", dtype=None).dtype
-        params = init_params(layer_sizes, activation=act, rng=gen, dtype=x_dtype if dtype is None else dtype)  # type: ignore[arg-type]
+        checked = as_array("x", x, ndim=2, shape_hint="(n_samples, n_features)", dtype=None)
+        params = init_params(layer_sizes, activation=act, rng=gen, dtype=checked.dtype if dtype is None else dtype)  # type: ignore[arg-type]
     Ws, bs = _layers(params)
     dt = _check_dtype(Ws[0].dtype if dtype is None else dtype)
     start = {k: v.astype(dt) for k, v in _as_dict(Ws, bs).items()}  # a copy: the caller's params stay as they are
-    x = np.asarray(_check_inputs(x, Ws), dtype=dt)
+    x = np.asarray(_check_inputs(x, Ws) if checked is None else _check_width(checked, Ws), dtype=dt)  # checked once
     target = _check_target("y", y, x.shape[0], Ws[-1].shape[1], loss)
     if loss == "mse":
         target = np.asarray(target, dtype=dt)

@@ -388,6 +388,19 @@ def test_train_sgd_diverges_as_the_plain_loop(settings: dict) -> None:  # type: 
         mlp.train_sgd(x, y, params=start, rng=0, **kw)
 
 
+def test_a_gradient_that_overflows_under_a_finite_loss_is_divergence() -> None:
+    """mse: hidden value 1e300, output 1e100, loss 1e200 (finite); dL/dW2 = 1e300 * 2e100 overflows.
+
+    The plain loop passes the infinite gradient to nnmem.optim.sgd_step, which refuses it as an input
+    (ValueError naming `grads['W2']`); train_sgd reports it as what it is, the step diverging."""
+    params = {"W1": np.array([[1e300]]), "b1": np.zeros(1), "W2": np.array([[1e-200]]), "b2": np.zeros(1)}
+    with pytest.raises(TrainingDivergedError, match=full(
+        "Training diverged: the updated parameters became inf. The setting responsible is `learning_rate` = 0.1: "
+        "try a smaller learning_rate."
+    )):
+        mlp.train_sgd(np.ones((1, 1)), np.zeros((1, 1)), params=params, loss="mse", learning_rate=0.1, epochs=1, rng=0)
+
+
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "identity"])
 def test_in_place_activations_match_nnmem_activations(activation: str) -> None:
     from nnmem.activations import ACTIVATIONS

@@ -620,7 +620,7 @@ def _cross_entropy_in_place(out: np.ndarray, onehot: np.ndarray, row: np.ndarray
     out -= onehot  # softmax - onehot
     out *= scale / n
     np.log(row, out=row)
-    value: float = (float(row.sum()) - picked) / n  # mean of log(sum exp) - true logit
+    value: float = (float(np.add.reduce(row)) - picked) / n  # mean of log(sum exp) - true logit
     return value
 
 

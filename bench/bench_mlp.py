@@ -9,7 +9,16 @@ same batch size, learning rate, number of epochs, dtype and thread count
 (one BLAS thread via threadpoolctl; `torch.set_num_threads(1)`), in this one
 process, one after the other. PyTorch is used only if it is installed.
 Reported: the best time per epoch over several repeats, its ratio to
-nnmem's, and the test accuracy each reached.
+nnmem's, and the test accuracy each reached. "nnmem" is `mlp.train_sgd`,
+which runs the package's fast loop; on digits, "nnmem-plain" trains the same
+network from the same seed with the plain loop the digits chapter shows
+(`mlp._sgd_epochs`, one `nnmem.losses` and one `nnmem.optim.sgd_step` call
+per batch), so the two rows show what the fast loop saves. (In float64 the
+two loops agree to about 1e-15; in float32, over an epoch of MNIST size, a
+hidden unit whose input lands within rounding of ReLU's kink can send them
+onto paths about 1 % apart, as it can two runs of one loop whose starting
+weights differ by one ulp, so the mnist table has no such row: its accuracies
+would differ by chance.)
 
 Workloads
 ---------
@@ -20,7 +29,12 @@ mnist    a synthetic MNIST-sized problem (60,000 x 784 inputs in [0, 1],
          lr 0.1, float32: matrix products dominate. Here the script also
          times the five matrix products one SGD step of this network needs
          (forward 2, backward 3) on their own, in float32 with one thread,
-         and reports nnmem's time as a fraction of that limit.
+         and reports nnmem's time as a fraction of that limit; and, in the
+         same process, the machine's peak (the best single-thread float32
+         GFLOP/s of any installed library on a square 1024 product or on any
+         of those five shapes, each from its fastest repetition like every
+         time here), with each contender's matrix-product GFLOP/s as a
+         fraction of it.
 """
 
 from __future__ import annotations
@@ -30,6 +44,7 @@ import datetime as _dt
 import json
 import os
 import platform
+import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -42,6 +57,10 @@ from threadpoolctl import threadpool_info, threadpool_limits
 import nnmem
 from nnmem import mlp
 from nnmem.datasets import digits, train_test_split
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common  # noqa: E402
+import peak  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "mlp.json"
 
@@ -84,6 +103,24 @@ def run_nnmem(
             rng=0,
         )
         return mlp.accuracy(data["x_test"], data["y_test"], res.params)
+
+    return go
+
+
+def run_nnmem_plain(
+    data: dict[str, Any], sizes: list[int], *, lr: float, epochs: int, batch: int, dtype: Any
+) -> Callable[[], float]:
+    """What `run_nnmem` does, with the plain loop the digits chapter shows instead of train_sgd's fast one."""
+    x = np.asarray(data["x_train"], dtype=dtype)
+
+    def go() -> float:
+        gen = np.random.default_rng(0)  # train_sgd(rng=0): the same initial weights and the same batches
+        params = mlp.init_params(sizes, rng=gen, dtype=dtype)
+        with np.errstate(over="ignore", invalid="ignore"):
+            trained, _ = mlp._sgd_epochs(x, data["y_train"], params, activation="relu", loss="cross_entropy",
+                                         learning_rate=lr, epochs=epochs, batch_size=batch, momentum=0.0,
+                                         weight_decay=0.0, gen=gen)
+        return mlp.accuracy(data["x_test"], data["y_test"], trained)
 
     return go
 
@@ -182,6 +219,30 @@ def gemm_limit_per_epoch(n_train: int, sizes: list[int], batch: int, repeats: in
     return best_time(products, repeats)[0]
 
 
+def peak_in_run(dtype: Any, sizes: list[int], batch: int, repeats: int) -> dict[str, Any]:
+    """The machine's peak, here and now: the best single-thread GFLOP/s of any library on bench/peak.py's shapes.
+
+    Shapes: a square 1024 product and the products of one SGD step of `sizes` at `batch`. Each library's
+    repetitions are interleaved, and each shape's throughput is taken from its fastest repetition, as every
+    time in this file is (bench/peak.py reports medians instead).
+    """
+    shapes = [("square 1024", 1024, 1024, 1024)]
+    shapes += [(name, m, n, k) for name, m, n, k in peak.mlp_step_products(batch, sizes)]
+    best: dict[str, Any] = {"gflops": 0.0}
+    for shape, m, n, k in shapes:
+        reps = peak.inner_loops(m, n, k)
+        contenders: dict[str, Callable[[], Any]] = {}
+        for lib, make in (("numpy", peak.numpy_product), ("torch", peak.torch_product)):
+            fn = make(m, n, k, dtype)
+            if fn is not None:
+                contenders[lib] = lambda f=fn, r=reps: [f() for _ in range(r)]
+        for lib, secs in _common.interleaved(contenders, repeats).items():
+            gflops = _common.gemm_flops(m, n, k) / (min(secs) / reps) / 1e9
+            if gflops > best["gflops"]:
+                best = {"gflops": gflops, "library": lib, "shape": shape, "dtype": np.dtype(dtype).name}
+    return best
+
+
 def machine() -> dict[str, Any]:
     cpu = platform.processor() or platform.machine()
     try:
@@ -209,7 +270,8 @@ def machine() -> dict[str, Any]:
         versions["torch"] = torch.__version__
     except ImportError:
         pass
-    return {"cpu": cpu, "logical_cpus": os.cpu_count(), "system": platform.system(), "blas": blas, "versions": versions}
+    return {"cpu": cpu, "logical_cpus": os.cpu_count(), "system": platform.system(), "blas": blas, "versions": versions,
+            "load_average_start": _common.load_average()}
 
 
 WORKLOADS = {
@@ -238,7 +300,10 @@ def main() -> None:
             dtype = np.dtype(w["dtype"]).type
             kw = {"lr": w["lr"], "epochs": w["epochs"], "batch": w["batch"], "dtype": dtype}
             contenders = {}
-            for label, factory in (("nnmem", run_nnmem), ("scikit-learn", run_sklearn), ("pytorch-eager", run_torch)):
+            factories = [("nnmem", run_nnmem), ("scikit-learn", run_sklearn), ("pytorch-eager", run_torch)]
+            if name == "digits":
+                factories.insert(1, ("nnmem-plain", run_nnmem_plain))
+            for label, factory in factories:
                 fn = factory(data, w["sizes"], **kw)
                 if fn is not None:
                     contenders[label] = fn
@@ -265,15 +330,22 @@ def main() -> None:
                 gemm = gemm_limit_per_epoch(len(data["y_train"]), w["sizes"], w["batch"], repeats)
                 entry["gemm_seconds_per_epoch"] = gemm
                 entry["nnmem_fraction_of_gemm_limit"] = gemm / base
+                top = peak_in_run(dtype, w["sizes"], w["batch"], max(repeats, 3))
+                flops = peak.mlp_epoch_flops(len(data["y_train"]), w["sizes"], w["batch"])["matmul"]
+                entry["peak_in_run"] = top
+                entry["matmul_flops_per_epoch"] = flops
+                for row in rows.values():
+                    row["gflops"] = flops / row["seconds_per_epoch"] / 1e9
+                    row["fraction_of_peak"] = row["gflops"] / top["gflops"]
             report["workloads"][name] = entry
             print(
                 f"\n{name}: {w['sizes']}, batch {w['batch']}, {w['dtype']}, "
                 f"{entry['n_train']} training samples, best of {repeats}"
             )
-            print(f"  {'':14s} {'ms/epoch':>10s} {'vs nnmem':>9s} {'test acc':>9s}")
+            print(f"  {'':22s} {'ms/epoch':>10s} {'vs nnmem':>9s} {'test acc':>9s}")
             for label, row in rows.items():
                 print(
-                    f"  {label:14s} {1e3 * row['seconds_per_epoch']:10.2f} "
+                    f"  {label:22s} {1e3 * row['seconds_per_epoch']:10.2f} "
                     f"{row['time_vs_nnmem']:9.2f} {row['test_accuracy']:9.4f}"
                 )
             if name == "mnist":
@@ -281,6 +353,11 @@ def main() -> None:
                     f"  matrix products alone: {1e3 * gemm:.2f} ms/epoch -> nnmem reaches "
                     f"{entry['nnmem_fraction_of_gemm_limit']:.0%} of that limit"
                 )
+                print(
+                    f"  peak in this run: {top['gflops']:.1f} GFLOP/s ({top['library']}, {top['shape']}) -> nnmem "
+                    f"reaches {rows['nnmem']['fraction_of_peak']:.0%} of it"
+                )
+    report["machine"]["load_average_end"] = _common.load_average()
     if not args.no_write and not args.quick:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -130,3 +130,28 @@ def test_benchmark_result_fields(name, workload, limit_key):
     for row in w["results"].values():
         _check_row(row)
         assert row[limit_key] > 0
+
+
+def test_mlp_result_fields_and_the_numbers_the_performance_page_derives() -> None:
+    """bench_mlp.py's file: every ratio and fraction the Performance page prints follows from the times in it."""
+    report = _load("mlp")
+    assert report["date"] and report["threads"] == 1
+    m = report["machine"]
+    assert len(m["load_average_start"]) == 3 and len(m["load_average_end"]) == 3
+    assert "nnmem-plain" in report["workloads"]["digits"]["results"]  # the row the digits section describes
+    for w in report["workloads"].values():
+        base = w["results"]["nnmem"]["seconds_per_epoch"]
+        for row in w["results"].values():
+            assert row["time_vs_nnmem"] == pytest.approx(row["seconds_per_epoch"] / base, rel=1e-12)
+            assert 0 <= row["test_accuracy"] <= 1
+    mnist = report["workloads"]["mnist"]
+    s = mnist["settings"]
+    flops = peak.mlp_epoch_flops(mnist["n_train"], s["sizes"], s["batch"])["matmul"]
+    assert mnist["matmul_flops_per_epoch"] == flops
+    assert mnist["nnmem_fraction_of_gemm_limit"] == pytest.approx(
+        mnist["gemm_seconds_per_epoch"] / mnist["results"]["nnmem"]["seconds_per_epoch"], rel=1e-12)
+    top = mnist["peak_in_run"]
+    assert top["dtype"] == s["dtype"] and top["gflops"] > 0
+    for row in mnist["results"].values():
+        assert row["gflops"] == pytest.approx(flops / row["seconds_per_epoch"] / 1e9, rel=1e-12)
+        assert row["fraction_of_peak"] == pytest.approx(row["gflops"] / top["gflops"], rel=1e-12)

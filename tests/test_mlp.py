@@ -292,3 +292,154 @@ def test_loss_and_gradients_of_an_overflowing_network_is_infinite_without_warnin
         warnings.simplefilter("error")
         value, grads = mlp.loss_and_gradients(np.full((1, 2), 1e200), np.array([0]), params, loss="cross_entropy")
     assert value == np.inf and set(grads) == {"W1", "b1"}
+
+
+# ---------------------------------------------------------------------------
+# train_sgd runs a fast loop (mlp._sgd_epochs_fast); the digits chapter shows the plain one
+# (mlp._sgd_epochs, which calls nnmem.losses and nnmem.optim.sgd_step). Both must train alike.
+
+
+def plain_training(x, y, params, *, rng, dtype, **settings):  # type: ignore[no-untyped-def]
+    """The plain loop on the inputs as train_sgd prepares them (x and mse targets in `dtype`, copied params)."""
+    x = np.asarray(x, dtype=dtype)
+    if settings["loss"] == "mse":
+        y = np.asarray(y, dtype=dtype)
+    start = {k: v.astype(dtype) for k, v in params.items()}
+    with np.errstate(over="ignore", invalid="ignore"):  # as in train_sgd: divergence is reported, not warned about
+        return mlp._sgd_epochs(x, y, start, gen=np.random.default_rng(rng), **settings)
+
+
+#: (layer sizes, batch size, momentum, weight decay, dtype); 23 samples, so the last batch is partial
+#: (23 = 4*5 + 3 = 5*4 + 3 = 2*10 + 3 = 3*6 + 5) except in the full-batch case.
+FAST_CASES = [
+    ([5, 7, 3], 5, 0.0, 0.0, np.float64),
+    ([5, 6, 4, 3], 4, 0.9, 0.1, np.float64),
+    ([5, 3], 23, 0.5, 0.2, np.float64),
+    ([5, 3], 10, 0.5, 0.0, np.float32),
+    ([5, 8, 3], 6, 0.0, 0.2, np.float32),
+    ([5, 4, 6, 3], 5, 0.9, 0.05, np.float32),
+]
+
+
+@pytest.mark.parametrize("loss", mlp.LOSSES)
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "identity"])
+@pytest.mark.parametrize(("sizes", "batch_size", "momentum", "weight_decay", "dtype"), FAST_CASES,
+                         ids=[f"{'-'.join(map(str, c[0]))}-b{c[1]}-mu{c[2]}-wd{c[3]}-{np.dtype(c[4]).name}"
+                              for c in FAST_CASES])
+def test_train_sgd_trains_as_the_plain_loop(activation: str, loss: str, sizes: list[int], batch_size: int,
+                                             momentum: float, weight_decay: float, dtype: type) -> None:
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(23, sizes[0]))
+    y = rng.normal(size=(23, sizes[-1])) if loss == "mse" else rng.integers(0, sizes[-1], size=23)
+    start = mlp.init_params(sizes, activation=activation, rng=3)
+    start = {k: v + 0.1 * rng.normal(size=v.shape) if k.startswith("b") else v for k, v in start.items()}
+    settings = {"loss": loss, "activation": activation, "learning_rate": 0.05, "epochs": 4, "batch_size": batch_size,
+                "momentum": momentum, "weight_decay": weight_decay}
+    fast = mlp.train_sgd(x, y, params=start, dtype=dtype, rng=7, **settings)
+    ref_params, ref_losses = plain_training(x, y, start, rng=7, dtype=dtype, **settings)
+    rtol = 1e-10 if dtype == np.float64 else 1e-4
+    for key, ref in ref_params.items():
+        assert fast.params[key].dtype == dtype and fast.params[key].shape == ref.shape
+        # atol: entries near 0 (a bias that crossed zero) are compared on the scale of the whole array
+        np.testing.assert_allclose(fast.params[key], ref, rtol=rtol, atol=rtol * float(np.abs(ref).max()))
+    np.testing.assert_allclose(fast.losses, ref_losses, rtol=rtol)
+    assert not np.array_equal(ref_params["W1"], start["W1"])  # the networks did train
+
+
+def test_train_sgd_trains_digits_as_the_plain_loop() -> None:
+    """The book's settings for 3 epochs: 1347 samples in 43 batches (the last of 3), float64 and float32."""
+    x, labels = digits()
+    split = train_test_split(x, labels, rng=0)
+    settings = {"loss": "cross_entropy", "activation": "relu", "learning_rate": 0.1, "epochs": 3, "batch_size": 32,
+                "momentum": 0.0, "weight_decay": 0.0}
+    start = mlp.init_params([64, 128, 10], rng=0)
+    for dtype, rtol in ((np.float64, 1e-10), (np.float32, 1e-4)):
+        fast = mlp.train_sgd(split.x_train, split.labels_train, params=start, dtype=dtype, rng=0, **settings)
+        ref_params, ref_losses = plain_training(split.x_train, split.labels_train, start, rng=0, dtype=dtype,
+                                                **settings)
+        for key, ref in ref_params.items():
+            np.testing.assert_allclose(fast.params[key], ref, rtol=rtol, atol=rtol * float(np.abs(ref).max()))
+        np.testing.assert_allclose(fast.losses, ref_losses, rtol=rtol)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        # a batch loss more than 100 times the first batch's, in epoch 1
+        {"loss": "cross_entropy", "learning_rate": 10.0},
+        {"loss": "mse", "learning_rate": 50.0},
+        # the first step makes the parameters infinite (inputs ~1e100, steps ~1e350): sgd_step's check
+        {"loss": "cross_entropy", "learning_rate": 1e250, "x_scale": 1e100},
+        # weights ~1e200: the first output overflows, an infinite loss
+        {"loss": "cross_entropy", "learning_rate": 0.1, "w_scale": 1e200},
+    ],
+    ids=["loss-100x", "mse-100x", "step-overflows", "output-overflows"],
+)
+def test_train_sgd_diverges_as_the_plain_loop(settings: dict) -> None:  # type: ignore[type-arg]
+    x, labels = digits()
+    x, labels = x[:200] * settings.get("x_scale", 1.0), labels[:200]
+    y = np.eye(10)[labels] if settings["loss"] == "mse" else labels
+    start = {k: v * settings.get("w_scale", 1.0) for k, v in mlp.init_params([64, 32, 10], rng=0).items()}
+    kw = {"loss": settings["loss"], "activation": "relu", "learning_rate": settings["learning_rate"], "epochs": 3,
+          "batch_size": 32, "momentum": 0.0, "weight_decay": 0.0}
+    with pytest.raises(TrainingDivergedError) as plain:
+        plain_training(x, y, start, rng=0, dtype=np.float64, **kw)
+    with pytest.raises(TrainingDivergedError, match=full(str(plain.value))):  # the same message: the same moment
+        mlp.train_sgd(x, y, params=start, rng=0, **kw)
+
+
+def test_a_gradient_that_overflows_under_a_finite_loss_is_divergence() -> None:
+    """mse: hidden value 1e300, output 1e100, loss 1e200 (finite); dL/dW2 = 1e300 * 2e100 overflows.
+
+    The plain loop passes the infinite gradient to nnmem.optim.sgd_step, which refuses it as an input
+    (ValueError naming `grads['W2']`); train_sgd reports it as what it is, the step diverging."""
+    params = {"W1": np.array([[1e300]]), "b1": np.zeros(1), "W2": np.array([[1e-200]]), "b2": np.zeros(1)}
+    with pytest.raises(TrainingDivergedError, match=full(
+        "Training diverged: the updated parameters became inf. The setting responsible is `learning_rate` = 0.1: "
+        "try a smaller learning_rate."
+    )):
+        mlp.train_sgd(np.ones((1, 1)), np.zeros((1, 1)), params=params, loss="mse", learning_rate=0.1, epochs=1, rng=0)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "identity"])
+def test_in_place_activations_match_nnmem_activations(activation: str) -> None:
+    from nnmem.activations import ACTIVATIONS
+
+    assert set(mlp._IN_PLACE) == set(ACTIVATIONS)  # every activation has its in-place form
+    z = np.array([[-3.0, -0.5, 0.0], [0.25, 2.0, 40.0]])
+    f = ACTIVATIONS[activation]
+    a = z.copy()
+    mlp._IN_PLACE[activation].forward(a)
+    np.testing.assert_allclose(a, f.function(z), rtol=1e-15)
+    delta = np.array([[1.0, -2.0, 3.0], [0.5, -1.5, 2.5]])
+    expected = delta * f.derivative(z)
+    mlp._IN_PLACE[activation].derivative_times(delta, a, np.empty_like(z))
+    np.testing.assert_allclose(delta, expected, rtol=1e-15, atol=1e-300)
+
+
+@pytest.mark.parametrize(
+    ("logits", "labels"),
+    [
+        (np.array([[0.0, np.log(3.0)], [2.0, -1.0]]), np.array([1, 1])),
+        # the shifted logits overflow to -inf ([0, -inf] in row 0): -inf * 0 would be NaN in a dot product
+        (np.array([[1e308, -1e308], [0.0, 1.0]]), np.array([0, 1])),
+        (np.array([[1e308, -1e308], [0.0, 1.0]]), np.array([1, 1])),  # the true class at -inf: an infinite loss
+    ],
+)
+def test_in_place_cross_entropy_matches_nnmem_losses(logits: np.ndarray, labels: np.ndarray) -> None:
+    from nnmem.losses import softmax_cross_entropy
+
+    expected_loss, expected_grad = softmax_cross_entropy(logits, labels)
+    out = logits.copy()
+    with np.errstate(over="ignore"):
+        value = mlp._cross_entropy_in_place(out, np.eye(2)[labels], np.empty(2), 0.5)
+    assert value == pytest.approx(expected_loss, rel=1e-15)
+    np.testing.assert_allclose(out, 0.5 * expected_grad, rtol=1e-15)  # the gradient, times the scale given
+
+
+def test_all_finite_looks_when_the_sum_of_squares_overflows() -> None:
+    assert mlp._all_finite(np.array([1.0, -2.0]))
+    assert mlp._all_finite(np.array([1e200, -1e200]))  # finite although their squares overflow
+    assert not mlp._all_finite(np.array([1e200, np.inf]))
+    assert not mlp._all_finite(np.array([np.nan, 1.0]))
+    assert not mlp._all_finite(np.array([-np.inf, 1.0]))

@@ -21,11 +21,13 @@ the gradient with respect to the logits is $(\operatorname{softmax}(Z) - \text{o
 and the loss is computed with the log-sum-exp trick, so neither overflows
 (`nnmem.losses.softmax_cross_entropy`).
 
-Training is mini-batch SGD with `nnmem.optim.sgd_step`; `train_sgd` raises
-`nnmem.TrainingDivergedError` by the package's divergence rules (see
+Training is mini-batch SGD by the rule of `nnmem.optim.sgd_step`; `train_sgd`
+raises `nnmem.TrainingDivergedError` by the package's divergence rules (see
 `nnmem._checks.DivergenceGuard`): a mini-batch loss that is NaN, infinite or
 more than 100 times the first mini-batch's loss, or epoch losses that surge
-above 3 times the first epoch's and do not recover.
+above 3 times the first epoch's and do not recover. `train_sgd` runs a loop
+arranged for speed that trains as the plain loop the digits chapter shows
+(`_sgd_epochs`), to floating-point rounding; see its Notes.
 
 dtype policy: float32 in, float32 out. `init_params` and `train_sgd` take a
 `dtype` (float32 or float64); the other functions compute in the dtype numpy
@@ -37,9 +39,9 @@ treated as float64.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
@@ -57,7 +59,7 @@ from nnmem._checks import (
 )
 from nnmem.activations import get_activation
 from nnmem.losses import mse_gradient, mse_loss, softmax, softmax_cross_entropy
-from nnmem.optim import momentum_init, sgd_step
+from nnmem.optim import is_bias, momentum_init, sgd_step
 
 __all__ = [
     "LOSSES",
@@ -244,12 +246,28 @@ def _backward(d_out: np.ndarray, cache: MLPCache, Ws: list[np.ndarray]) -> tuple
 
 
 def _check_inputs(x_in: Any, Ws: list[np.ndarray]) -> np.ndarray:
-    x = as_array("x", x_in, ndim=2, shape_hint=f"(n_samples, {Ws[0].shape[0]})", dtype=None)
+    return _check_width(as_array("x", x_in, ndim=2, shape_hint=f"(n_samples, {Ws[0].shape[0]})", dtype=None), Ws)
+
+
+def _check_width(x: np.ndarray, Ws: list[np.ndarray]) -> np.ndarray:
     if x.shape[1] != Ws[0].shape[0]:
         raise ValueError(
             f"`x` must have shape (n_samples, {Ws[0].shape[0]}) to match `params['W1']`; got shape {x.shape}."
         )
     return x
+
+
+def _outputs(x: np.ndarray, Ws: list[np.ndarray], bs: list[np.ndarray], activation: str) -> MLPCache:
+    """`_forward` on checked inputs; FloatingPointError if the output overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        cache = _forward(x, Ws, bs, get_activation(activation).name)
+    if not np.isfinite(cache.output).all():
+        raise FloatingPointError(
+            "The network's output overflowed to NaN or infinity for finite `x` and `params`; "
+            f"got inputs up to {float(np.abs(x).max()):.3g} and weights up to "
+            f"{max(float(np.abs(W).max()) for W in Ws):.3g}: scale them down."
+        )
+    return cache
 
 
 def _check_target(name: str, target: Any, n_samples: int, n_out: int, loss: str) -> np.ndarray:
@@ -294,14 +312,7 @@ def forward(x: ArrayLike, params: Params, *, activation: str = "relu") -> tuple[
     """
     Ws, bs = _layers(params)
     x = np.array(_check_inputs(x, Ws))  # a copy: the cache must not be a view of the caller's array
-    with np.errstate(over="ignore", invalid="ignore"):
-        cache = _forward(x, Ws, bs, get_activation(activation).name)
-    if not np.isfinite(cache.output).all():
-        raise FloatingPointError(
-            "The network's output overflowed to NaN or infinity for finite `x` and `params`; "
-            f"got inputs up to {float(np.abs(x).max()):.3g} and weights up to "
-            f"{max(float(np.abs(W).max()) for W in Ws):.3g}: scale them down."
-        )
+    cache = _outputs(x, Ws, bs, activation)
     return cache.output, cache
 
 
@@ -430,8 +441,8 @@ def predict_proba(x: ArrayLike, params: Params, *, activation: str = "relu") -> 
     >>> predict_proba(np.array([[0.0, np.log(3.0)]]), {"W1": np.eye(2), "b1": np.zeros(2)})  # 1 : 3
     array([[0.25, 0.75]])
     """
-    output, _ = forward(x, params, activation=activation)
-    return softmax(output, axis=1)
+    Ws, bs = _layers(params)
+    return softmax(_outputs(_check_inputs(x, Ws), Ws, bs, activation).output, axis=1)
 
 
 def predict(x: ArrayLike, params: Params, *, activation: str = "relu") -> np.ndarray:
@@ -451,8 +462,8 @@ def predict(x: ArrayLike, params: Params, *, activation: str = "relu") -> np.nda
     >>> predict(np.array([[1.0, 0.0], [0.0, 1.0]]), {"W1": np.eye(2), "b1": np.array([0.0, 0.5])})
     array([0, 1])
     """
-    output, _ = forward(x, params, activation=activation)
-    classes: np.ndarray = np.argmax(output, axis=1)
+    Ws, bs = _layers(params)
+    classes: np.ndarray = np.argmax(_outputs(_check_inputs(x, Ws), Ws, bs, activation).output, axis=1)
     return classes
 
 
@@ -481,10 +492,10 @@ def accuracy(x: ArrayLike, labels: ArrayLike, params: Params, *, activation: str
     >>> accuracy(np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 3.0]]), np.array([0, 1, 0]), params)  # 2 of 3
     0.6666666666666666
     """
-    Ws, _ = _layers(params)
+    Ws, bs = _layers(params)
     x = _check_inputs(x, Ws)
     labels = check_labels("labels", labels, n_samples=x.shape[0], n_classes=Ws[-1].shape[1])
-    return float(np.mean(predict(x, params, activation=activation) == labels))
+    return float(np.mean(np.argmax(_outputs(x, Ws, bs, activation).output, axis=1) == labels))
 
 
 @dataclass(frozen=True)
@@ -528,6 +539,191 @@ def _sgd_epochs(x: np.ndarray, y: np.ndarray, params: Params, *, activation: str
 # --8<-- [end:sgd]
 
 
+# The loop `train_sgd` runs: the same training as `_sgd_epochs` above (the plain loop the digits
+# chapter shows), to floating-point rounding (tests/test_mlp.py compares the two), at a fraction
+# of the cost per mini-batch; the Performance page measures both. Nothing is validated inside the
+# loop (`train_sgd` checked every input once), nothing is allocated but the batch's inputs and
+# targets after the first batch of each size, and
+#
+# * all parameters live in one flat vector (W1, b1, W2, b2, ... one after another, each array a
+#   view into it), and all gradients in a second one: the SGD step with its weight decay and
+#   momentum, and the finiteness check of the new parameters, are one call each, not one per array;
+# * the hidden activation and its derivative, the bias, the loss and its gradient are computed in
+#   place, with cross-entropy's labels as one-hot rows, so that its gradient is one subtraction;
+# * the learning rate is folded into the output layer's Delta, so backpropagation delivers
+#   eta * gradient and plain SGD subtracts it as it is.
+
+
+class _InPlace(NamedTuple):
+    """A hidden activation for the fast loop: f applied in place, and delta *= f'(z) from a = f(z)."""
+
+    forward: Callable[[np.ndarray], Any]
+    derivative_times: Callable[[np.ndarray, np.ndarray, np.ndarray], Any]
+
+
+def _relu_derivative_times(delta: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
+    np.greater(a, 0.0, out=tmp)  # relu'(z) = 1 where z > 0, which is where a = relu(z) > 0
+    delta *= tmp
+
+
+def _tanh_derivative_times(delta: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
+    np.multiply(a, a, out=tmp)  # tanh'(z) = 1 - tanh(z)^2 = 1 - a^2
+    np.subtract(1, tmp, out=tmp)
+    delta *= tmp
+
+
+def _sigmoid_in_place(z: np.ndarray) -> None:
+    z *= 0.5  # sigmoid(z) = (1 + tanh(z / 2)) / 2, as nnmem.activations.sigmoid computes it
+    np.tanh(z, out=z)
+    z += 1
+    z *= 0.5
+
+
+def _sigmoid_derivative_times(delta: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
+    np.subtract(1, a, out=tmp)  # sigmoid'(z) = s (1 - s) with s = a
+    tmp *= a
+    delta *= tmp
+
+
+def _no_op(*arrays: np.ndarray) -> None:
+    """identity: f(z) = z and f'(z) = 1 leave their arrays as they are."""
+
+
+# One entry per activation of nnmem.activations.ACTIVATIONS, the function next to its derivative.
+_IN_PLACE = {
+    "relu": _InPlace(lambda z: np.maximum(z, 0.0, out=z), _relu_derivative_times),
+    "tanh": _InPlace(lambda z: np.tanh(z, out=z), _tanh_derivative_times),
+    "sigmoid": _InPlace(_sigmoid_in_place, _sigmoid_derivative_times),
+    "identity": _InPlace(_no_op, _no_op),
+}
+
+
+def _all_finite(a: np.ndarray) -> bool:
+    """Whether every entry is finite: the sum of squares (one BLAS call) is finite only then; if it overflows, look."""
+    return math.isfinite(np.vdot(a, a)) or bool(np.isfinite(a).all())
+
+
+def _cross_entropy_in_place(out: np.ndarray, onehot: np.ndarray, row: np.ndarray, scale: float) -> float:
+    """Mean softmax cross-entropy of the logits `out`; leaves ``scale`` times its gradient in `out`.
+
+    The arithmetic of `nnmem.losses.softmax_cross_entropy`, with one-hot targets; `row` is a
+    buffer of one value per sample.
+    """
+    n, col = out.shape[0], row[:, np.newaxis]
+    np.maximum.reduce(out, axis=1, out=row)
+    out -= col  # log-sum-exp trick: exponents <= 0
+    picked = float(np.vdot(out, onehot))  # the true classes' shifted logits, summed
+    if not math.isfinite(picked):  # a shifted logit overflowed to -inf, and -inf * 0 is NaN
+        picked = float(out[onehot > 0].sum())
+    np.exp(out, out=out)
+    np.add.reduce(out, axis=1, out=row)
+    out /= col  # softmax
+    out -= onehot  # softmax - onehot
+    out *= scale / n
+    np.log(row, out=row)
+    value: float = (float(np.add.reduce(row)) - picked) / n  # mean of log(sum exp) - true logit
+    return value
+
+
+def _mse_in_place(out: np.ndarray, target: np.ndarray, scale: float) -> float:
+    """Mean squared error of `out`; leaves ``scale`` times its gradient in `out` (`nnmem.losses.mse_loss`)."""
+    out -= target
+    value: float = float(np.vdot(out, out)) / out.size  # overflows to inf as the mean of squares does
+    out *= 2.0 * scale / out.size
+    return value
+
+
+class _BatchBuffers:
+    """The arrays one mini-batch of `size` samples needs, allocated once and reused."""
+
+    def __init__(self, size: int, Ws: list[np.ndarray]) -> None:
+        dtype = Ws[0].dtype
+        self.x1 = np.ones((size, Ws[0].shape[0] + 1), dtype=dtype)  # [X, 1]: the inputs and a column of ones
+        self.outputs = [np.empty((size, W.shape[1]), dtype=dtype) for W in Ws]  # Z(1), ..., Z(L); A = f(Z) in place
+        self.deltas = [np.empty_like(z) for z in self.outputs[:-1]]  # eta * dL/dZ(l) of the hidden layers
+        self.derivs = [np.empty_like(z) for z in self.outputs[:-1]]  # f'(Z(l))
+        self.row = np.empty(size, dtype=dtype)  # one value per sample, for the loss
+
+
+def _sgd_epochs_fast(x: np.ndarray, y: np.ndarray, params: Params, *, activation: str, loss: str,
+                     learning_rate: float, epochs: int, batch_size: int, momentum: float, weight_decay: float,
+                     gen: np.random.Generator) -> tuple[Params, np.ndarray]:
+    n, n_layers = x.shape[0], len(params) // 2
+    keys = [f"{p}{i}" for i in range(1, n_layers + 1) for p in "Wb"]  # W1, b1, W2, b2, ...
+    theta = np.concatenate([params[k].ravel() for k in keys])  # a new array: `params` stay as they are
+    grad = np.empty_like(theta)
+    ends = np.cumsum([params[k].size for k in keys]).tolist()
+
+    def views(flat: np.ndarray) -> dict[str, np.ndarray]:
+        return {k: flat[s:e].reshape(params[k].shape) for k, s, e in zip(keys, [0, *ends[:-1]], ends, strict=True)}
+
+    p, g = views(theta), views(grad)
+    Ws, bs = [p[f"W{i}"] for i in range(1, n_layers + 1)], [p[f"b{i}"] for i in range(1, n_layers + 1)]
+    gWs, gbs = [g[f"W{i}"] for i in range(1, n_layers + 1)], [g[f"b{i}"] for i in range(1, n_layers + 1)]
+    # W1 and b1 lie one after the other: together they are the (n_0 + 1, n_1) matrix [W1; b1]
+    Wb1, gWb1 = theta[: ends[1]].reshape(-1, Ws[0].shape[1]), grad[: ends[1]].reshape(-1, Ws[0].shape[1])
+    if weight_decay:  # eta * lambda for the weights, 0 for the biases
+        decay = np.concatenate([np.full(params[k].size, 0.0 if is_bias(k) else learning_rate * weight_decay,
+                                        dtype=theta.dtype) for k in keys])
+        decay_term = np.empty_like(theta)
+    velocity = np.zeros_like(theta) if momentum else None
+    targets = np.eye(Ws[-1].shape[1], dtype=theta.dtype)[y] if loss == "cross_entropy" else y  # one-hot rows, or y
+    f = _IN_PLACE[activation]
+    buffers: dict[int, _BatchBuffers] = {}
+    guard = DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate)
+    losses = np.empty(epochs)
+    for epoch in range(epochs):
+        order = gen.permutation(n)
+        total = 0.0
+        for start in range(0, n, batch_size):
+            batch = order[start : start + batch_size]
+            size = batch.size
+            buf = buffers.get(size)
+            if buf is None:
+                buf = buffers[size] = _BatchBuffers(size, Ws)
+            x1 = buf.x1
+            x1[:, :-1] = x.take(batch, axis=0)
+            z = buf.outputs[0]
+            np.dot(x1, Wb1, out=z)  # Z(1) = X W1 + b1 = [X, 1] [W1; b1]: the bias comes with the product
+            for W, b, z_next in zip(Ws[1:], bs[1:], buf.outputs[1:], strict=True):
+                f.forward(z)  # A = f(Z), in place: Z itself is not needed again
+                np.dot(z, W, out=z_next)
+                z_next += b
+                z = z_next
+            out = z
+            if not _all_finite(out):  # the network has diverged: an infinite loss, as in _loss_and_output_grad
+                value = math.inf
+            elif loss == "mse":
+                value = _mse_in_place(out, y.take(batch, axis=0), learning_rate)
+            else:
+                value = _cross_entropy_in_place(out, targets.take(batch, axis=0), buf.row, learning_rate)
+            guard.check(value, epoch=epoch + 1)  # NaN, inf or 100x the first batch's loss: stop
+            delta = out  # eta * dL/dZ(L), so that backpropagation delivers eta times the gradient
+            for i in range(n_layers - 1, 0, -1):
+                a = buf.outputs[i - 1]  # A(i) = f(Z(i)), the input of layer i + 1
+                np.dot(a.T, delta, out=gWs[i])
+                np.add.reduce(delta, axis=0, out=gbs[i])
+                np.dot(delta, Ws[i].T, out=buf.deltas[i - 1])
+                delta = buf.deltas[i - 1]
+                f.derivative_times(delta, a, buf.derivs[i - 1])
+            np.dot(x1.T, delta, out=gWb1)  # [X, 1]^T Delta(1): the gradients of W1 and b1 in one product
+            if weight_decay:  # the step of nnmem.optim.sgd_step, on all parameters at once
+                np.multiply(theta, decay, out=decay_term)
+                grad += decay_term  # eta * (g + lambda W)
+            if velocity is None:
+                theta -= grad
+            else:
+                velocity *= momentum
+                velocity -= grad
+                theta += velocity
+            if not _all_finite(theta):  # sgd_step's check of the updated parameters, by the same rule
+                DivergenceGuard("learning_rate", "try a smaller learning_rate", value=learning_rate).check(
+                    math.inf, epoch=None, what="the updated parameters")
+            total += value * size
+        losses[epoch] = total / n
+    return {k: v.copy() for k, v in p.items()}, losses
+
+
 def train_sgd(
     x: ArrayLike,
     y: ArrayLike,
@@ -547,8 +743,8 @@ def train_sgd(
     r"""Mini-batch stochastic gradient descent with optional momentum and weight decay.
 
     Each epoch shuffles the samples and visits them in batches of
-    `batch_size` (the last batch may be smaller); every batch makes one
-    `nnmem.optim.sgd_step`. With momentum $\mu$:
+    `batch_size` (the last batch may be smaller); every batch makes one step
+    by the rule of `nnmem.optim.sgd_step`. With momentum $\mu$:
     $v \leftarrow \mu v - \eta(\nabla L + \lambda W)$, $W \leftarrow W + v$
     (weight decay $\lambda$ applies to weights, not biases).
 
@@ -590,10 +786,21 @@ def train_sgd(
         For bad shapes, labels out of range, non-finite data or bad settings.
     TrainingDivergedError
         If a mini-batch loss is NaN, infinite or more than 100 times the
-        first mini-batch's loss, or if the epoch losses rise above 3 times
-        the first epoch's and the last tenth of the epochs ends above half
-        of it (the package's divergence rules, `nnmem._checks`); the message
-        names `learning_rate`.
+        first mini-batch's loss, or a step makes the parameters infinite, or
+        if the epoch losses rise above 3 times the first epoch's and the last
+        tenth of the epochs ends above half of it (the package's divergence
+        rules, `nnmem._checks`); the message names `learning_rate`.
+
+    Notes
+    -----
+    The loop that runs is arranged for speed: all parameters in one flat
+    vector, every array of a batch allocated once and reused, the bias, the
+    activation, the loss and the update computed in place, the learning rate
+    folded into backpropagation, and no checks inside the loop (the inputs
+    are checked once, before it). It gives the parameters and losses of the
+    plain loop the digits chapter shows, which calls `nnmem.losses` and
+    `nnmem.optim.sgd_step` for every batch, up to floating-point rounding;
+    the package's tests compare the two, and the Performance page times them.
 
     Examples
     --------
@@ -610,13 +817,14 @@ def train_sgd(
         )
     _check_loss(loss)
     act = get_activation(activation).name
+    checked = None
     if params is None:
-        x_dtype = as_array("x", x, ndim=2, shape_hint="(n_samples, n_features)", dtype=None).dtype
-        params = init_params(layer_sizes, activation=act, rng=gen, dtype=x_dtype if dtype is None else dtype)  # type: ignore[arg-type]
+        checked = as_array("x", x, ndim=2, shape_hint="(n_samples, n_features)", dtype=None)
+        params = init_params(layer_sizes, activation=act, rng=gen, dtype=checked.dtype if dtype is None else dtype)  # type: ignore[arg-type]
     Ws, bs = _layers(params)
     dt = _check_dtype(Ws[0].dtype if dtype is None else dtype)
     start = {k: v.astype(dt) for k, v in _as_dict(Ws, bs).items()}  # a copy: the caller's params stay as they are
-    x = np.asarray(_check_inputs(x, Ws), dtype=dt)
+    x = np.asarray(_check_inputs(x, Ws) if checked is None else _check_width(checked, Ws), dtype=dt)  # checked once
     target = _check_target("y", y, x.shape[0], Ws[-1].shape[1], loss)
     if loss == "mse":
         target = np.asarray(target, dtype=dt)
@@ -625,7 +833,7 @@ def train_sgd(
     if momentum >= 1:
         raise ValueError(f"`momentum` must be in [0, 1); got {momentum}.")
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by the guard, not warned about
-        trained, losses = _sgd_epochs(
+        trained, losses = _sgd_epochs_fast(
             x,
             target,
             start,

@@ -194,6 +194,7 @@ NEURONS = [
     Bad("spikes-v-none", lambda: neurons.spike_times([0.0, 1.0], None), TypeError, _real("v", "(n_points,)") + "None of type NoneType.", "v", "None"),
     Bad("spikes-time-complex", lambda: neurons.spike_times([0j, 1.0], [0.0, 1.0]), TypeError, _real("time", "(n_points,)") + "an array of shape (2,) and dtype complex128.", "time", "complex128"),
     Bad("spikes-empty", lambda: neurons.spike_times([], []), ValueError, "`time` must have shape (n_points,) with at least one element; got shape (0,).", "time", "(0,)"),
+    Bad("spikes-v-2d", lambda: neurons.spike_times([0.0, 1.0], [[-1.0, 1.0]]), ValueError, "`v` must have shape (n_points,); got shape (1, 2).", "v", "(1, 2)"),
     Bad("lif-current-inf", lambda: neurons.lif([1.0, np.inf]), ValueError, "`current` must contain only finite numbers; got 1 NaN or infinite value(s).", "current", "1 NaN"),
     Bad("lif-dt-negative", lambda: neurons.lif([1.0], dt=-0.1), ValueError, "`dt` must be a finite positive number; got -0.1.", "dt", "-0.1"),
     Bad("lif-tau-0", lambda: neurons.lif([1.0], tau_m=0.0), ValueError, "`tau_m` must be a finite positive number; got 0.0.", "tau_m", "0.0"),
@@ -218,6 +219,7 @@ NEURONS = [
     Bad("spikes-threshold-str", lambda: neurons.spike_times([0.0], [0.0], threshold="0"), TypeError, "`threshold` must be a real number; got '0' of type str.", "threshold", "'0'"),
     Bad("lif-theory-none", lambda: neurons.lif_rate_theory(None), TypeError, _real("current", "(any shape)") + "None of type NoneType.", "current", "None"),
     Bad("lif-theory-drive", lambda: neurons.lif_rate_theory([1.0, -2e5]), ValueError, "`current` times `resistance` must stay within ±1e+06 mV; got |R I| up to 2e+06 mV.", "current", "2e+06"),
+    Bad("lif-theory-drive-below-1-na", lambda: neurons.lif_rate_theory([0.5, -0.25], resistance=4e6), ValueError, "`current` times `resistance` must stay within ±1e+06 mV; got |R I| up to 2e+06 mV.", "current", "2e+06"),  # 0.5 nA * 4e6 MΩ
 ]
 
 DATASETS = [

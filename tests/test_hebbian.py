@@ -105,6 +105,23 @@ def test_oja_divergence_names_the_learning_rate_and_does_not_advise_oja() -> Non
         learn(np.array([[10.0, 0.0]]), rule="oja", learning_rate=1.0, epochs=3, w0=np.array([0.5, 0.0]), rng=0)
 
 
+def test_oja_divergence_is_caught_in_the_epoch_it_happens_not_only_the_first() -> None:
+    """One sample x = (1), w0 = (2), eta = 1, followed by hand; each epoch is w <- w + w (1 - w^2).
+
+    At w0: y = 2, x - y w = 1 - 4 = -3 -> error 9 (the reference; the limit is 100 * 9 = 900).
+    Epoch 1: w = 2 + 2 * (-3) = -4; x - y w = 1 - 16 = -15 -> error 225, below the limit.
+    Epoch 2: w = -4 + (-4) * (-15) = 56; x - y w = 1 - 3136 = -3135 -> error 9828225 = 9.83e6: diverged in
+    epoch 2, although epoch 1's error was fine (three epochs: too short a curve for rule 2).
+    """
+    with pytest.raises(
+        TrainingDivergedError,
+        match=rf"^Training diverged: the reconstruction error reached 9\.83e\+06, more than {DIVERGENCE_FACTOR:g} "
+        r"times its starting value 9 in epoch 2\. The setting responsible is `learning_rate` = 1: "
+        r"try a smaller learning_rate\.$",
+    ):
+        learn(np.array([[1.0]]), rule="oja", learning_rate=1.0, epochs=3, w0=np.array([2.0]), rng=0)
+
+
 def test_the_monitored_error_is_a_mean_over_samples() -> None:
     """As above plus a zero sample, which never changes w: the row errors are (56.25, 0) at the start, mean 28.125;
     after epoch 1 they are (2.08e8, 0), mean 1.04e8."""

@@ -270,6 +270,35 @@ def test_recall_stops_after_max_steps_on_a_cycle_free_but_slow_case() -> None:
     assert sorted(capped.state.tolist()) == [-1.0, 1.0]
 
 
+def test_recall_stops_after_100_sweeps_by_default() -> None:
+    """A domino chain that needs about 175 sweeps is cut off by the default max_steps = 100.
+
+    A clique of three neurons (mutual weights 3000) holds +1 and drives a chain of L = 300 neurons,
+    each coupled to the next with weights falling by 1 (301 from the clique to the first, 300, ..., 2).
+    From the clique at +1 and the chain at -1, a chain neuron whose predecessor is +1 has the field
+    a_k - a_{k+1} = +1 and flips; one whose predecessor is -1 has a field below 0 and keeps -1; the
+    clique's field stays above 2 * 3000 - 301 > 0. So the +1 front only moves forward, and a sweep
+    carries it on for as long as the random order happens to visit the next chain neuron after
+    the last one flipped: e - 1 = 1.72 neurons per sweep on average (standard deviation 0.88),
+    about 175 sweeps for the chain. Passing 300 neurons in 100 sweeps is some 14 standard deviations
+    away, so the default run stops after exactly 100 sweeps, not converged, with the front inside.
+    """
+    n_chain = 300
+    W = np.zeros((3 + n_chain, 3 + n_chain))
+    for i, j in ((0, 1), (0, 2), (1, 2)):
+        W[i, j] = W[j, i] = 3000.0
+    path = [2, *range(3, 3 + n_chain)]  # the clique's neuron 2, then the chain
+    for k in range(n_chain):
+        W[path[k], path[k + 1]] = W[path[k + 1], path[k]] = n_chain + 1 - k
+    cue = np.array([1.0] * 3 + [-1.0] * n_chain)
+    result = recall(W, cue, rng=0)
+    assert result.steps == 100 and not bool(result.converged)
+    chain = result.state[3:]
+    front = int(np.sum(chain == 1.0))
+    assert np.all(result.state[:3] == 1.0) and 0 < front < n_chain
+    np.testing.assert_array_equal(chain, [1.0] * front + [-1.0] * (n_chain - front))  # +1 up to the front, -1 after
+
+
 @pytest.mark.parametrize("fraction", [0.5, np.float32(0.5), np.float64(0.5)], ids=["float", "float32", "float64"])
 def test_corrupt_flips_exactly_round_fraction_n_bits(fraction: float) -> None:
     p = np.array([1, -1] * 5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from nnmem import neurons
 from nnmem.neurons import (
     hh_rates,
     hh_steady_state,
@@ -240,14 +241,16 @@ def test_hh_rates_at_rest_match_the_classic_table() -> None:
 
 def test_hh_rates_series_branch_near_the_singularity() -> None:
     # within |y| < 1e-6 of the removable singularity the series k (1 + y/2 + y^2/12) is used:
-    # alpha_m at V = -40 + 1e-6 (y = 1e-7): 0.1 * 10 * (1 + 5e-8) to rounding
-    assert float(hh_rates(-40.0 + 1e-6)["alpha_m"]) == pytest.approx(1.0 + 5e-8, rel=1e-13)
-    assert float(hh_rates(-55.0 - 1e-6)["alpha_n"]) == pytest.approx(0.1 * (1.0 - 5e-8), rel=1e-13)
-    # at the edge of the series range (y = 9.9e-7) the y^2/12 term matters at 1e-15 relative
+    # alpha_m at V = -40 + 1e-6 (y = 1e-7): 0.1 * 10 * (1 + 5e-8) to rounding.
+    # abs=0 throughout: pytest.approx's default abs=1e-12 would swamp these relative tolerances
+    assert float(hh_rates(-40.0 + 1e-6)["alpha_m"]) == pytest.approx(1.0 + 5e-8, rel=1e-13, abs=0)
+    assert float(hh_rates(-55.0 - 1e-6)["alpha_n"]) == pytest.approx(0.1 * (1.0 - 5e-8), rel=1e-13, abs=0)
+    # at the edge of the series range (y = 9.9e-7) the y^2/12 term is 8.2e-14 relative: its sign
+    # (+/-) shows at 1.6e-13 and its denominator (12 vs 13) at 6.3e-15, both above the 2e-15 allowed
     y = 9.9e-7
-    assert float(hh_rates(-40.0 + 10.0 * y)["alpha_m"]) == pytest.approx(y / -np.expm1(-y), rel=2e-15)
+    assert float(hh_rates(-40.0 + 10.0 * y)["alpha_m"]) == pytest.approx(y / -np.expm1(-y), rel=2e-15, abs=0)
     # just outside the series range (y = 2e-6) the expm1 form agrees with the series
-    assert float(hh_rates(-40.0 + 2e-5)["alpha_m"]) == pytest.approx(1.0 + 1e-6 + 4e-12 / 12, rel=1e-13)
+    assert float(hh_rates(-40.0 + 2e-5)["alpha_m"]) == pytest.approx(1.0 + 1e-6 + 4e-12 / 12, rel=1e-13, abs=0)
 
 
 def test_spike_times_threshold_and_several_crossings() -> None:
@@ -277,3 +280,81 @@ def test_lif_refractory_rounds_to_whole_steps() -> None:
     first = int(np.flatnonzero(trace.spikes[0] if trace.spikes.ndim == 2 else trace.spikes)[0])
     np.testing.assert_array_equal(trace.v[first : first + 4], -65.0)
     assert trace.v[first + 4] > -65.0
+
+
+def _hh_by_hand(v0: float, current: list[float], dt: float) -> dict[str, list[float]]:
+    """A second Hodgkin–Huxley integrator, written with `math` from the 1952 form of the rates.
+
+    Rates in HH's displacement V_HH = -(V + 65) (see `test_hh_rates_at_known_voltages_by_hand`), the
+    published constants (c_m 1, g_Na 120, g_K 36, g_L 0.3, E_Na 50, E_K -77, E_L -54.387), gates
+    starting at x_inf(v0); each step moves V by forward Euler and each gate x to
+    x_inf + (x - x_inf) exp(-dt / tau_x), all evaluated at the V the step starts from.
+    """
+    import math
+
+    def ratio(x: float, k: float) -> float:  # x / (exp(x / k) - 1)
+        return x / (math.exp(x / k) - 1.0)
+
+    def inf_tau(v: float) -> dict[str, tuple[float, float]]:
+        vh = -(v + 65.0)
+        pairs = {
+            "m": (0.1 * ratio(vh + 25.0, 10.0), 4.0 * math.exp(vh / 18.0)),
+            "h": (0.07 * math.exp(vh / 20.0), 1.0 / (math.exp((vh + 30.0) / 10.0) + 1.0)),
+            "n": (0.01 * ratio(vh + 10.0, 10.0), 0.125 * math.exp(vh / 80.0)),
+        }
+        return {x: (a / (a + b), 1.0 / (a + b)) for x, (a, b) in pairs.items()}
+
+    start = inf_tau(v0)
+    trace = {"v": [v0], "m": [start["m"][0]], "h": [start["h"][0]], "n": [start["n"][0]]}
+    for i_ext in current:
+        v, m, h, n = (trace[key][-1] for key in "vmhn")
+        i_ion = 120.0 * m**3 * h * (v - 50.0) + 36.0 * n**4 * (v + 77.0) + 0.3 * (v + 54.387)
+        trace["v"].append(v + dt * (i_ext - i_ion) / 1.0)
+        for x, (x_inf, tau) in inf_tau(v).items():
+            trace[x].append(x_inf + (trace[x][-1] - x_inf) * math.exp(-dt / tau))
+    return trace
+
+
+def test_hh_first_steps_match_a_hand_written_integrator() -> None:
+    """Every recorded sample of V, m, h and n (index k after k steps) equals a second implementation's.
+
+    From v0 = -60 mV with 10, 20 and 5 µA/cm². The gates start at x_inf(v0), so the first step,
+    taken at V = v0, leaves them where they are; from the second step on each sample differs.
+    """
+    current = [10.0, 20.0, 5.0]
+    trace = hodgkin_huxley(np.array(current), dt=0.01, v0=-60.0)
+    expected = _hh_by_hand(-60.0, current, 0.01)
+    np.testing.assert_allclose(trace.time, [0.0, 0.01, 0.02, 0.03], rtol=1e-15)
+    for key in "vmhn":
+        np.testing.assert_allclose(getattr(trace, key), expected[key], rtol=1e-12, atol=0, err_msg=key)
+    # the gates moved after the first step (by far more than the 1e-12 allowed), so a sample at the wrong index shows
+    for key in "mhn":
+        assert expected[key][1] == expected[key][0] and np.all(np.abs(np.diff(expected[key][1:])) > 1e-8), key
+
+
+def test_hh_step_divides_the_net_current_by_the_capacitance() -> None:
+    """C_m dV/dt = I_ext - I_ion: one Euler step with c_m = 2 µF/cm² moves V half as far as with 1.
+
+    By hand at V = -60 mV, m = 0.1, h = 0.5, n = 0.4, I_ext = 10 µA/cm²:
+    I_Na = 120 * 0.001 * 0.5 * (-60 - 50) = -6.6, I_K = 36 * 0.0256 * (-60 + 77) = 15.6672,
+    I_L = 0.3 * (-60 + 54.387) = -1.6839; I_ext - I_ion = 2.6167, so dt = 0.01 ms moves V by
+    0.026167 mV with c_m = 1 and by 0.0130835 mV with c_m = 2.
+    """
+    params = {"g_na": 120.0, "g_k": 36.0, "g_l": 0.3, "e_na": 50.0, "e_k": -77.0, "e_l": -54.387}
+    v, m, h, n, i_ext = (np.array(value) for value in (-60.0, 0.1, 0.5, 0.4, 10.0))
+    for c_m, dv in ((1.0, 0.026167), (2.0, 0.0130835)):
+        v_new = neurons._hh_step(v, m, h, n, i_ext, 0.01, {**params, "c_m": c_m})[0]
+        assert float(v_new) == pytest.approx(-60.0 + dv, rel=1e-13, abs=0), c_m
+
+
+def test_lif_a_potential_exactly_at_threshold_fires() -> None:
+    """The rule is V >= threshold: reaching it exactly is a spike.
+
+    A neuron resting exactly at its threshold (v_rest = v_threshold = -50 mV, no input) has
+    V_inf = -50, so the exact update leaves V = -50 + 0 * decay = -50 mV: it fires in the first
+    step. After the reset to -65 mV (no refractory period) V = -50 - 15 e^{-k dt / tau} stays below
+    -50 mV for thousands of steps, so there is no second spike.
+    """
+    trace = lif(np.zeros(5), v_rest=-50.0, v_reset=-65.0, v_threshold=-50.0, refractory=0.0)
+    np.testing.assert_array_equal(trace.spikes, [False, True, False, False, False, False])
+    assert trace.v[1] == -65.0 and np.all(trace.v[2:] < -50.0)

@@ -239,6 +239,8 @@ CONTINUAL = [
     Bad("fisher-empirical-no-labels", lambda: continual.fisher_diagonal(_FX, P, fisher="empirical"), ValueError, "`labels` must be given for fisher='empirical'; got None.", "labels", "None"),
     Bad("fisher-sampled-with-labels", lambda: continual.fisher_diagonal(_FX, P, labels=[0, 1, 0]), ValueError, "`labels` must be None for fisher='sampled' (the labels are drawn from the model); got labels.", "labels", "got labels"),
     Bad("fisher-labels-range", lambda: continual.fisher_diagonal(_FX, P, labels=[0, 1, 2], fisher="empirical"), ValueError, "`labels` must be class labels in [0, 1]; got values from 0 to 2.", "labels", "0 to 2"),
+    Bad("fisher-labels-length", lambda: continual.fisher_diagonal(_FX, P, labels=[0, 1], fisher="empirical"), ValueError, "`labels` must have shape (3,), one label per sample; got shape (2,).", "labels", "(2,)"),
+    Bad("fisher-overflow", lambda: continual.fisher_diagonal(np.full((3, 2), 1e160), P, labels=[0, 1, 0], fisher="empirical"), FloatingPointError, "The Fisher diagonal overflowed to infinity for finite `x` and `params`; got inputs up to 1e+160: scale them down.", "x", "1e+160"),
     Bad("fisher-params-missing", lambda: continual.fisher_diagonal(_FX, {"W1": P["W1"], "b1": P["b1"], "W2": P["W2"]}), ValueError, "`params` must have the keys W1, b1, ..., WL, bL; got ['W1', 'W2', 'b1'].", "params", "['W1', 'W2', 'b1']"),
     Bad("fisher-rng-negative", lambda: continual.fisher_diagonal(_FX, P, rng=-2), ValueError, RNG_MSG + "-2.", "rng", "-2"),
     Bad("ewc-anchors-dict", lambda: continual.ewc_penalty(P, P, [P], ewc_lambda=1.0), TypeError, "`anchors` must be a list of dicts, one per earlier task; got dict.", "anchors", "dict"),

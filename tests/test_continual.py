@@ -110,6 +110,23 @@ def test_fisher_is_nonnegative_and_matches_a_per_sample_loop() -> None:
     assert all(np.all(v >= 0) for v in sampled.values()) and any(np.any(v > 0) for v in sampled.values())
 
 
+def test_fisher_uses_the_activation_it_is_given() -> None:
+    # the per-sample loop of the test above, through a tanh network: ReLU's Fisher would differ
+    rng = np.random.default_rng(5)
+    params = init_params([3, 4, 3], rng=rng)
+    x, labels = rng.normal(size=(6, 3)), rng.integers(0, 3, 6)
+    F = fisher_diagonal(x, params, labels=labels, fisher="empirical", activation="tanh")
+    loop = {k: np.zeros_like(v) for k, v in params.items()}
+    for n in range(6):
+        _, g = loss_and_gradients(x[n : n + 1], labels[n : n + 1], params, loss="cross_entropy", activation="tanh")
+        for k in loop:
+            loop[k] += g[k] ** 2 / 6
+    for k in params:
+        np.testing.assert_allclose(F[k], loop[k], rtol=1e-12, atol=1e-15)
+    relu = fisher_diagonal(x, params, labels=labels, fisher="empirical")
+    assert not np.allclose(relu["W1"], F["W1"])
+
+
 def test_sampled_fisher_draws_labels_from_the_model() -> None:
     # a network that is certain of class 2 for every input: sampled labels are all 2,
     # so the sampled Fisher is ~0, while the empirical Fisher with other labels is not

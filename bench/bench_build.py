@@ -45,8 +45,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml_env_tag import add_env_tag
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+class EnvLoader(yaml.SafeLoader):
+    """yaml's safe loader that resolves MkDocs's `!ENV` tags (mkdocs.yml reads `site_url` from the environment)."""
+
+
+add_env_tag(EnvLoader)
 EDITED_PAGE = "hopfield.md"  # the chapter with the most figures
 
 
@@ -88,7 +96,7 @@ class Tree:
 
     def build(self, phase: str) -> Path:
         site = self.work / f"site-{phase}"
-        config = yaml.safe_load((self.repo / "mkdocs.yml").read_text(encoding="utf-8"))
+        config = yaml.load((self.repo / "mkdocs.yml").read_text(encoding="utf-8"), Loader=EnvLoader)
         config_file = self.work / f"mkdocs-{phase}.yml"
         config_file.write_text(yaml.safe_dump(_absolute(config, self.repo, self.docs, site), allow_unicode=True),
                                encoding="utf-8")

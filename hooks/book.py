@@ -15,14 +15,27 @@
   language, printed output reused when nothing it depends on changed).
 * ``on_page_markdown``: start every page (in every language) with fresh
   sessions, tell ``nnbook`` which language is being built, and record the
-  date of the page's last commit.
+  date of the page's last commit, as a date (``<time datetime>``, the
+  sitemap's ``lastmod``) and written in the page's language
+  (:func:`nnbook.languages.format_date`).
+* ``on_env``: give the templates :func:`switch_target`, where each entry of
+  the language switch goes.
+* ``on_post_template``: keep the default language's ``404.html``. The site has
+  one error page at its root (a static host answers every missing address
+  with it), and each language's build writes it; without this the last
+  language built would win.
 * ``on_post_build``: copy KaTeX from ``node_modules`` into the site, so the
   site serves its own maths assets and makes no request to another host.
 
 Language links are the theme's business: ``overrides/partials/alternate.html``
 makes the switch point at the same page in the other language with relative
-links, and ``overrides/main.html`` leaves out the ``<link rel="alternate">``
-elements (see the comments there).
+links (through :func:`switch_target`), and ``overrides/main.html`` leaves out
+the ``<link rel="alternate">`` elements (see the comments there); the
+``hreflang`` alternates of every page are in the sitemap.
+
+``site_url`` (``$NNBOOK_SITE_URL``, set by the publishing workflow) may have a
+path (``https://owner.github.io/repo/``): pages link relatively and work under
+any path; the 404 page, canonical links and the sitemap use it.
 """
 
 from __future__ import annotations
@@ -32,8 +45,10 @@ import re
 import shutil
 import subprocess
 import sys
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 
@@ -46,14 +61,21 @@ DOCS_SRC = ROOT / "docs_src"
 if str(DOCS_SRC) not in sys.path:
     sys.path.insert(0, str(DOCS_SRC))
 
-from nnbook.languages import LANGUAGES, check_i18n_languages, page_language  # noqa: E402
+from nnbook.languages import (  # noqa: E402
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    check_i18n_languages,
+    format_date,
+    page_language,
+    site_prefix,
+)
 
-__all__ = ["LANGUAGES", "twin_problems"]
+__all__ = ["LANGUAGES", "switch_target", "twin_problems"]
 
 
 def twin_problems(docs_dir: Path) -> list[str]:
     """Pages whose other-language twins are missing (``X.md`` needs ``X.zh.md`` and back)."""
-    from nnbook.languages import DEFAULT_LANGUAGE, language_of, source_name
+    from nnbook.languages import language_of, source_name
 
     problems = []
     for path in sorted(docs_dir.rglob("*.md")):
@@ -159,7 +181,47 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, AR
     updated = _last_changed(f"docs/{page.file.src_uri}")
     if updated:
         page.meta["revision_date"] = updated
+        page.meta["revision_date_text"] = format_date(updated, language)
+        page.update_date = updated  # the sitemap's <lastmod>: when the page last changed, not the build day
     return markdown
+
+
+def site_path(site_url: str | None) -> str:
+    """The path the site is served under: ``/`` without ``site_url``, ``/repo/`` for ``https://owner.github.io/repo/``."""
+    path = urlsplit(site_url or "/").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def switch_target(alternate: dict[str, str], page: Any, *, site_url: str | None) -> str:
+    """Where the language switch's entry ``alternate`` (one of ``config.extra.alternate``) goes.
+
+    mkdocs-static-i18n gives the same page in the other language relative to
+    the site root (``zh/backprop/``), except on the home pages, where it gives
+    the language's root as an absolute path under ``site_url``'s path
+    (``/repo/``, ``/repo/zh/``). Both come back relative to the site root, for
+    the ``url`` filter to make relative to the page. An error page (``page`` is
+    None: ``404.html``, served at any depth) gets the language's home page as an
+    absolute path under ``site_url``'s path, which is where MkDocs roots that page.
+    """
+    root = site_path(site_url)
+    if page is None:
+        return root + site_prefix(alternate["lang"])
+    link = alternate["link"]
+    if link.startswith(root):
+        return link[len(root):] or "./"
+    return link
+
+
+def on_env(env, config, files):  # noqa: ANN001, ANN201, ARG001
+    env.globals["switch_target"] = partial(switch_target, site_url=config["site_url"])
+    return env
+
+
+def on_post_template(output_content, template_name, config):  # noqa: ANN001, ANN201
+    """Write ``404.html`` from the default language's build only (MkDocs skips a template that renders empty)."""
+    if template_name == "404.html" and config["theme"]["language"] != DEFAULT_LANGUAGE:
+        return ""
+    return output_content
 
 
 def on_post_build(config):  # noqa: ANN001, ANN201

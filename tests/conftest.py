@@ -10,6 +10,12 @@ meanwhile; tests that need the site are moved to the end of the run):
 * ``second_book_build``: a second, independent build, only started when a
   selected test asks for it ("two builds give the same pages").
 
+Both are built as the hosted edition is: with a ``site_url`` that has a path
+(:data:`HOSTED_URL`, given to the build as ``$NNBOOK_SITE_URL`` like the
+publishing workflow does), and ``site_url`` serves the session's build under
+that path the way GitHub Pages serves a project site, so every browser test
+sees the book where readers do, 404 page included.
+
 Each build gets its own empty experiment cache (``NNBOOK_CACHE_DIR`` in a
 fresh temporary directory), so the tests never compare a cache with itself
 and never read or write the cache in the working tree. Every ``mkdocs build``
@@ -31,8 +37,10 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -43,6 +51,9 @@ threadpool_limits(limits=1)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
+# The public address the book's builds in the tests are made for: a project site under a sub-path.
+HOSTED_URL = "https://example.org/book/"
+HOSTED_PATH = urlsplit(HOSTED_URL).path
 
 # Fixtures that need a build of the whole book; a test using any of them is a `docs` test.
 FULL_BUILD_FIXTURES = {"book_build", "built_site", "site_url", "second_book_build"}
@@ -108,8 +119,9 @@ class BookBuild:
         self.cache.mkdir(parents=True, exist_ok=True)
         self.log_file = self.site.parent / f"{self.name}.log"
         self.started = time.perf_counter()
+        env = {**build_env(self.cache), "NNBOOK_SITE_URL": HOSTED_URL}
         with open(self.log_file, "wb") as log:
-            self.process = subprocess.Popen(mkdocs_command(self.site), cwd=ROOT, env=build_env(self.cache),
+            self.process = subprocess.Popen(mkdocs_command(self.site), cwd=ROOT, env=env,
                                             stdout=log, stderr=subprocess.STDOUT)
         self._reaper = threading.Thread(target=self._reap, daemon=True)  # records when the build ends
         self._reaper.start()
@@ -240,18 +252,64 @@ def second_book_build(request: pytest.FixtureRequest) -> BookBuild:
 # --- serving the built site and a browser ------------------------------------------------------
 
 @pytest.fixture(scope="session")
+def hosted_url() -> str:
+    """The ``site_url`` the session's build was made for (its canonical links and sitemap use it)."""
+    return HOSTED_URL
+
+
+@pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(built_site))
+    """The session's build served on 127.0.0.1 under :data:`HOSTED_PATH`, as GitHub Pages serves a project site."""
+    handler = functools.partial(HostedSiteHandler, directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    yield f"http://127.0.0.1:{server.server_address[1]}{HOSTED_PATH}"
     server.shutdown()
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
+
+
+class HostedSiteHandler(QuietHandler):
+    """Serves the site folder under :data:`HOSTED_PATH` only; a missing page there gets the site's ``404.html``.
+
+    Like GitHub Pages: ``/book/x/`` is ``x/index.html`` of the folder,
+    ``/book/zh`` redirects to ``/book/zh/``, and an address under ``/book/``
+    with no file is answered with status 404 and the body of ``404.html``.
+    Nothing is served outside ``/book/``.
+    """
+
+    def _in_site(self) -> bool:
+        return (urlsplit(self.path).path + "/").startswith(HOSTED_PATH)
+
+    def send_head(self) -> Any:
+        if not self._in_site():
+            super().send_error(HTTPStatus.NOT_FOUND, "outside the site")
+            return None
+        return super().send_head()
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path("/" + path[len(HOSTED_PATH):] if path.startswith(HOSTED_PATH) else "/")
+
+    def list_directory(self, path: Any) -> None:  # a folder without index.html is missing, not listed
+        self.send_error(HTTPStatus.NOT_FOUND, "No index.html")
+        return None
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        error_page = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not self._in_site() or not error_page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = error_page.read_bytes()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT / "hooks"))
-from book import twin_problems  # noqa: E402
+from book import switch_target, twin_problems  # noqa: E402
 
 FENCE = re.compile(
     r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$", re.M | re.S
@@ -403,3 +403,26 @@ Rates go up to 100 Hz, in 2 regimes.
     # a number that moved to another section is a difference in both
     moved = en.replace("17 ms", "a while").replace("100 Hz", "100 Hz, after 17 ms")
     assert {(m.section, m.number) for m in number_mismatches(moved, fixed)} == {("timing", "17"), ("range", "17")}
+
+SWITCH_CASES = [
+    # (site_url, what mkdocs-static-i18n gives, page or None for 404.html, expected link from the site root)
+    (None, {"lang": "zh", "link": "zh/backprop/"}, "page", "zh/backprop/"),
+    ("https://example.org/book/", {"lang": "en", "link": "backprop/"}, "page", "backprop/"),
+    (None, {"lang": "en", "link": "/"}, "page", "./"),  # the home pages: the languages' roots, absolute
+    (None, {"lang": "zh", "link": "/zh/"}, "page", "zh/"),
+    ("https://example.org/book/", {"lang": "en", "link": "/book/"}, "page", "./"),
+    ("https://example.org/book/", {"lang": "zh", "link": "/book/zh/"}, "page", "zh/"),
+    ("https://example.org/a/b", {"lang": "zh", "link": "/a/b/zh/"}, "page", "zh/"),
+    # the 404 page, served at any depth: the home pages, absolute under site_url's path, whatever the link says
+    ("https://example.org/book/", {"lang": "zh", "link": "zh/api/"}, None, "/book/zh/"),
+    ("https://example.org/book/", {"lang": "en", "link": "api/"}, None, "/book/"),
+    (None, {"lang": "zh", "link": "zh/api/"}, None, "/zh/"),
+    ("https://example.org", {"lang": "en", "link": "/"}, None, "/"),
+]
+
+
+# (the parameter is not called `site_url`: that name is the fixture serving the built book)
+@pytest.mark.parametrize(("address", "alternate", "page", "expected"), SWITCH_CASES)
+def test_language_switch_links_from_the_site_root(address: str | None, alternate: dict, page: str | None,
+                                                  expected: str) -> None:
+    assert switch_target(alternate, page, site_url=address) == expected

@@ -1,9 +1,11 @@
 """The built site in a real browser: Debian's Chromium driven by Playwright.
 
-Run against the strictly built site served on 127.0.0.1. Without Chromium
-these tests skip with a message, except under CI (``CI=true``), where a
-missing browser is a failure. Never `playwright install`: the browser is the
-system's ``/usr/bin/chromium``.
+Run against the strictly built site served on 127.0.0.1 under the sub-path
+of its ``site_url`` (``/book/``, as GitHub Pages serves a project site; see
+``tests/conftest.py``), so "no request to another host" also means no request
+outside the sub-path. Without Chromium these tests skip with a message,
+except under CI (``CI=true``), where a missing browser is a failure. Never
+`playwright install`: the browser is the system's ``/usr/bin/chromium``.
 """
 
 from __future__ import annotations
@@ -32,7 +34,11 @@ def page_path(lang: str, name: str) -> str:
 
 
 class Visit:
-    """One page load with everything the checks need recorded."""
+    """One page load with everything the checks need recorded.
+
+    ``console_errors`` holds the page's console errors and uncaught exceptions,
+    every response with an error status and every request that failed.
+    """
 
     def __init__(self, browser: Any, url: str, *, scheme: str = "light", width: int = 1280, height: int = 900) -> None:
         self.context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
@@ -40,10 +46,12 @@ class Visit:
         self.requests: list[str] = []
         self.console_errors: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(
+            f"{m.text} ({m.location.get('url', '')})"))
         self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
         self.page.on("response", lambda r: r.status >= 400 and self.console_errors.append(f"HTTP {r.status} {r.url}"))
-        self.page.goto(url, wait_until="load")
+        self.page.on("requestfailed", lambda r: self.console_errors.append(f"failed: {r.url} ({r.failure})"))
+        self.response = self.page.goto(url, wait_until="load")
         self.page.wait_for_function(
             "document.querySelectorAll('.arithmatex').length === 0 || document.querySelectorAll('.katex').length > 0"
         )
@@ -209,3 +217,44 @@ def test_phone_width_has_no_horizontal_scrolling(browser: Any, site_url: str, la
     widths = v.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     v.close()
     assert widths[0] <= widths[1], f"{lang}/{name}: page is {widths[0]} px wide in a {widths[1]} px viewport"
+
+
+# The one error page: asked for by name, and as GitHub Pages answers a missing address under the site's path (status
+# 404, body of 404.html), at the top, in the Chinese part and deeper down.
+ERROR_PAGES = [("404.html", 200), ("no-such-page/", 404), ("zh/no-such-page/", 404), ("backprop/a/b/c.html", 404)]
+
+
+@pytest.mark.parametrize(("path", "status"), ERROR_PAGES, ids=[p for p, _ in ERROR_PAGES])
+def test_the_404_page_works_under_the_sub_path(browser: Any, site_url: str, path: str, status: int) -> None:
+    v = Visit(browser, site_url + path)
+    v.page.wait_for_load_state("networkidle")
+    info = v.page.evaluate(
+        """() => ({
+          js: document.documentElement.classList.contains('js'),  // Material's script ran
+          header: getComputedStyle(document.querySelector('.md-header')).position,  // its stylesheet applies
+          heading: document.querySelector('article h1').innerText,
+          switchLinks: Array.from(document.querySelectorAll('a.md-select__link[hreflang]'))
+            .map(a => [a.hreflang, a.href]),
+          home: Array.from(document.querySelectorAll('article a')).map(a => a.href),
+        })"""
+    )
+    v.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    axe = v.page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id)"
+    )
+    requests, errors = list(v.requests), list(v.console_errors)
+    v.close()
+    assert v.response is not None and v.response.status == status
+    assert axe == []
+    page_url = site_url + path
+    # A missing address: the document's own 404, which Chromium also reports on the console. Nothing else.
+    expected = [f"HTTP 404 {page_url}",
+                f"Failed to load resource: the server responded with a status of 404 (Not Found) ({page_url})"]
+    assert sorted(errors) == (sorted(expected) if status == 404 else [])
+    assert [u for u in requests if not u.startswith(site_url) and not u.startswith("data:")] == []
+    assert any(u.endswith(".css") for u in requests) and any(u.endswith(".js") for u in requests)
+    assert info["js"] and info["header"] == "sticky"
+    assert info["heading"] == "404 - Not found"
+    assert dict(info["switchLinks"]) == {"en": site_url, "zh": site_url + "zh/"}
+    assert info["home"] == [site_url, site_url + "zh/"]

@@ -13,8 +13,16 @@ from typing import Any
 
 import pytest
 import yaml
+from yaml_env_tag import add_env_tag
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+class EnvLoader(yaml.SafeLoader):
+    """yaml's safe loader that resolves MkDocs's `!ENV` tags (mkdocs.yml reads `site_url` from the environment)."""
+
+
+add_env_tag(EnvLoader)
 
 pytestmark = pytest.mark.docs
 
@@ -29,7 +37,7 @@ NAV = [{"Home": "index.md"}, {"Second": "second.md"}]
 
 def build_tiny_site(tmp_path: Path, mkdocs_build: Any, changes: dict[str, str], nav: list | None = None) -> Any:
     """Build the fixture site, with ``changes`` (file name -> text) applied to its pages, strictly."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=EnvLoader)
     docs = tmp_path / "docs"
     docs.mkdir()
     for name, text in {**GOOD, **changes}.items():

@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT / "docs_src"))
 
 import nnbook  # noqa: E402
 from nnbook import cache  # noqa: E402
+from nnbook.languages import format_date  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +30,23 @@ def test_language_switch() -> None:
     assert nnbook.t("loss", "损失") == "损失"
     with pytest.raises(ValueError, match=r"`language` must be one of \('en', 'zh'\); got 'fr'"):
         nnbook.set_language("fr")
+
+
+@pytest.mark.parametrize(
+    ("iso", "en", "zh"),
+    [("2026-12-02", "December 2, 2026", "2026年12月2日"), ("2027-01-31", "January 31, 2027", "2027年1月31日"),
+     ("2024-02-29", "February 29, 2024", "2024年2月29日"), ("2025-10-09", "October 9, 2025", "2025年10月9日")],
+)
+def test_dates_in_each_language(iso: str, en: str, zh: str) -> None:
+    assert format_date(iso, "en") == en
+    assert format_date(iso, "zh") == zh
+
+
+def test_dates_refuse_unknown_languages_and_bad_dates() -> None:
+    with pytest.raises(ValueError, match=r"`language` must be one of \('en', 'zh'\); got 'fr'"):
+        format_date("2026-12-02", "fr")
+    with pytest.raises(ValueError):
+        format_date("2026-13-02", "en")
 
 
 def _figure() -> object:

@@ -512,8 +512,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
     parser.add_argument("--pages", help="comma-separated page names to print only those (e.g. index,backprop)")
     parser.add_argument("--commit", help="commit shown on the title page (default: read from .git)")
-    parser.add_argument("--site-url", default=os.environ.get("NNMEM_SITE_URL"),
-                        help="public URL of the site; links to pages not in the PDF point there (default: dropped)")
+    parser.add_argument("--site-url", default=os.environ.get("NNBOOK_SITE_URL") or None,
+                        help="public URL of the site; links to pages not in the PDF point there (default:"
+                             " $NNBOOK_SITE_URL, the site_url the hosted site is built with; unset: dropped)")
     parser.add_argument("--chromium", type=Path, default=CHROMIUM)
     args = parser.parse_args(argv)
 

@@ -12,12 +12,13 @@ language lives at the site root and every other language under ``<lang>/``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
-    "DEFAULT_LANGUAGE", "LANGUAGES", "check_i18n_languages", "language_of", "page_language", "site_prefix",
-    "source_name",
+    "DEFAULT_LANGUAGE", "LANGUAGES", "check_i18n_languages", "format_date", "language_of", "page_language",
+    "site_prefix", "source_name",
 ]
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
@@ -52,6 +53,20 @@ def site_prefix(language: str) -> str:
     if language not in LANGUAGES:
         raise ValueError(f"`language` must be one of {LANGUAGES}; got {language!r}.")
     return "" if language == DEFAULT_LANGUAGE else f"{language}/"
+
+
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December")
+
+
+def format_date(iso_date: str, language: str) -> str:
+    """A ``YYYY-MM-DD`` date as a reader of ``language`` writes it: ``December 2, 2026`` or ``2026年12月2日``."""
+    if language not in LANGUAGES:
+        raise ValueError(f"`language` must be one of {LANGUAGES}; got {language!r}.")
+    date = dt.date.fromisoformat(iso_date)
+    if language == "zh":
+        return f"{date.year}年{date.month}月{date.day}日"
+    return f"{_MONTHS_EN[date.month - 1]} {date.day}, {date.year}"
 
 
 def check_i18n_languages(configured: Iterable[Any]) -> list[str]:

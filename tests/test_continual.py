@@ -111,9 +111,10 @@ def test_fisher_is_nonnegative_and_matches_a_per_sample_loop() -> None:
 
 
 def test_fisher_uses_the_activation_it_is_given() -> None:
-    # the per-sample loop of the test above, through a tanh network: ReLU's Fisher would differ
+    # the per-sample loop of the test above, through a deeper tanh network: ReLU's Fisher would differ,
+    # and two hidden layers exercise backpropagation through more than one layer
     rng = np.random.default_rng(5)
-    params = init_params([3, 4, 3], rng=rng)
+    params = init_params([3, 4, 4, 3], rng=rng)
     x, labels = rng.normal(size=(6, 3)), rng.integers(0, 3, 6)
     F = fisher_diagonal(x, params, labels=labels, fisher="empirical", activation="tanh")
     loop = {k: np.zeros_like(v) for k, v in params.items()}

@@ -558,3 +558,148 @@ def test_an_overflowing_gradient_is_divergence_without_warnings():
         q = init_params(xs.shape[2], 3, 2, cell="rnn", rng=0)
         with pytest.raises(TrainingDivergedError, match=r"^Training diverged: the loss became inf in step 1\. "):
             train(xs, ys, params={**q, "W_hy": q["W_hy"] * 1e300}, steps=1, batch_size=4, rng=0)
+
+
+# ---------------------------------------------------------------- the overflow bound, on both sides of it
+BIG = np.finfo(np.float64).max  # 1.797e308
+
+
+def _rnn_two_by_two(**arrays: np.ndarray) -> dict:
+    """An RNN with n_in = 2, H = 2, K = 2 and all parameters zero except `arrays`."""
+    p = {"W_xh": np.zeros((2, 2)), "W_hh": np.zeros((2, 2)), "b_h": np.zeros(2), "W_hy": np.zeros((2, 2)),
+         "b_y": np.zeros(2)}
+    return {**p, **arrays}
+
+
+# Each column of |W_xh| and |W_hh| below puts its whole mass in column 0, split over two rows, so a column sum
+# is twice a row sum. Bound on the pre-activations: max|x| * colsum|W_xh| + colsum|W_hh| + max|b_h|; on the
+# logits: colsum|W_hy| + max|b_y|. Refused exactly when one of them is not below the largest float (1.797e308).
+TALL = np.array([[1.0, 0.0], [1.0, 0.0]])
+BOUND_CASES = [
+    # 0.9 * 1.2e308 + 0.7e308 = 1.78e308: accepted; 0.95 * 1.2e308 + 0.7e308 = 1.84e308: refused
+    pytest.param(0.9, {"W_xh": 0.6e308 * TALL, "W_hh": 0.35e308 * TALL}, True, id="x-0.9-accepted"),
+    pytest.param(0.95, {"W_xh": 0.6e308 * TALL, "W_hh": 0.35e308 * TALL}, False, id="x-0.95-refused"),
+    # no input: 1e308 + 0.5e308 = 1.5e308 accepted; 1e308 + 1e308 = 2e308 refused
+    pytest.param(0.0, {"W_hh": 0.5e308 * TALL, "b_h": np.array([0.5e308, 0.0])}, True, id="bias-0.5e308-accepted"),
+    pytest.param(0.0, {"W_hh": 0.5e308 * TALL, "b_h": np.array([1e308, 0.0])}, False, id="bias-1e308-refused"),
+    # logits: 1e308 + 0.5e308 accepted, 1e308 + 1e308 refused
+    pytest.param(0.0, {"W_hy": 0.5e308 * TALL, "b_y": np.array([0.5e308, 0.0])}, True, id="b_y-0.5e308-accepted"),
+    pytest.param(0.0, {"W_hy": 0.5e308 * TALL, "b_y": np.array([1e308, 0.0])}, False, id="b_y-1e308-refused"),
+    # the comparison is strict: a column of |W_hy| adding up to exactly the largest float is refused,
+    # one adding up to the float just below it is accepted
+    pytest.param(0.0, {"W_hy": np.array([[BIG / 2, 0.0], [BIG / 2, 0.0]])}, False, id="W_hy-exactly-max-refused"),
+    pytest.param(0.0, {"W_hy": np.array([[BIG / 2, 0.0], [np.nextafter(BIG / 2, 0.0), 0.0]])}, True,
+                 id="W_hy-just-below-max-accepted"),
+]
+
+
+@pytest.mark.parametrize(("x_max", "arrays", "accepted"), BOUND_CASES)
+def test_overflow_bound_is_checked_on_both_sides(x_max, arrays, accepted):
+    p = _rnn_two_by_two(**arrays)
+    x = np.full((3, 2, 2), x_max)
+    x[1] *= -1  # the bound uses max|x|: a negative sample counts the same
+    if accepted:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            logits, _ = forward(x, p)
+        assert np.isfinite(logits).all()
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(ValueError, match=r"^`x` and `params` are finite but the computation overflowed"):
+                forward(x, p)
+
+
+def test_the_largest_accepted_readout_reaches_the_top_of_the_range_without_overflowing():
+    # h = tanh(30) = 1.0 exactly in float64, so the logit is the column sum itself: BIG minus one unit in the last place
+    p = _rnn_two_by_two(b_h=np.array([30.0, 30.0]), W_hy=np.array([[BIG / 2, 0.0], [np.nextafter(BIG / 2, 0.0), 0.0]]))
+    logits, cache = forward(np.zeros((1, 1, 2)), p)
+    assert cache.h[1].tolist() == [[1.0, 1.0]]
+    assert logits[0, 0] == np.nextafter(BIG, 0.0)
+
+
+def test_float32_bound_is_summed_exactly():
+    """float32 parameters: a column of |W_hy| whose exact sum is just below the float32 maximum is accepted
+    (adding the column up in float32 would round it to the maximum itself), and with h = 1 its logit is finite."""
+    top = np.finfo(np.float32).max  # 2**128 - 2**104
+    col = np.array([np.nextafter(top, np.float32(0)), np.float32(1.5 * 2.0**103)], dtype=np.float32)
+    assert float(col[0]) + float(col[1]) == float(top) - 2.0**102  # exact, below the maximum
+    p = {"W_xh": np.full((1, 2), 20.0), "W_hh": np.zeros((2, 2)), "b_h": np.zeros(2),
+         "W_hy": np.stack([col, np.zeros(2)], axis=1), "b_y": np.zeros(2)}
+    p = {k: v.astype(np.float32) for k, v in p.items()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        logits, cache = forward(np.ones((1, 1, 1), dtype=np.float32), p)
+    assert cache.h[1].tolist() == [[1.0, 1.0]]  # tanh(20) rounds to 1 in float32
+    assert logits.dtype == np.float32 and np.isfinite(logits).all() and logits[0, 0] == top
+    # one step further (the exact sum at the maximum itself) is refused
+    over = {**p, "W_hy": np.stack([np.array([top, 1.0], dtype=np.float32), np.zeros(2, np.float32)], axis=1)}
+    with pytest.raises(ValueError, match=r"^`x` and `params` are finite but the computation overflowed"):
+        forward(np.ones((1, 1, 1), dtype=np.float32), over)
+
+
+def test_trained_params_must_also_pass_the_bound_with_rows_and_columns_told_apart():
+    # |W_hy| columns add up to 3 * 0.7e308 = 2.1e308 (over), its rows to 1.4e308 (under): refused before training
+    p = init_params(2, 3, 2, cell="rnn", rng=0)
+    p = {**p, "W_hy": np.full((3, 2), 0.7e308)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"^`x` and `params` are finite but the computation overflowed"):
+            train(np.ones((2, 3, 2)), np.array([0, 1]), params=p, steps=1, batch_size=2, rng=0)
+
+
+def _gradient_overflows_to_nan() -> tuple[np.ndarray, np.ndarray, dict]:
+    """T = 1, H = 1: h_1 = tanh(0.55) = 0.50, logits = (0.45e308, -0.45e308), finite loss 0.9e308 for label 1.
+
+    dL/dh_1 = (1, -1) . (0.9e308, -0.9e308) = 1.8e308 overflows to inf, and dL/dW_hh = h_0 * inf = 0 * inf
+    is NaN: the backward pass meets an invalid operation, which must not leak out as a RuntimeWarning.
+    """
+    p = {"W_xh": np.array([[0.55]]), "W_hh": np.zeros((1, 1)), "b_h": np.zeros(1),
+         "W_hy": np.array([[0.9e308, -0.9e308]]), "b_y": np.zeros(2)}
+    return np.ones((1, 1, 1)), np.array([1]), p
+
+
+def test_nan_in_the_backward_pass_is_a_clear_error_without_warnings():
+    x, y, p = _gradient_overflows_to_nan()
+    logits, _ = forward(x, p)
+    assert logits[0, 0] == pytest.approx(np.tanh(0.55) * 0.9e308) and logits[0, 1] == -logits[0, 0]
+    for call in (loss_and_gradients, hidden_gradient_norms):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(ValueError, match=r"^`x` and `params` are finite but the computation overflowed"):
+                call(x, y, p)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TrainingDivergedError, match=r"^Training diverged: the loss became inf in step 1\. "):
+            train(x, y, params=p, steps=1, batch_size=1, rng=0)
+
+
+def test_logits_that_overflow_after_an_update_stop_training_at_that_step():
+    """W_hy = 0: step 1 has logits 0, p = (1/2, 1/2) and, with h = 1 and both labels 1, gradients
+    (1/2, -1/2) for every row of W_hy and for b_y, zero for the rest. One SGD step of size 1e308 gives
+    W_hy rows and b_y of (-0.5e308, 0.5e308) (finite), so step 2's logits are 4 * 0.5e308 + 0.5e308 = inf."""
+    p = {"W_xh": np.full((1, 4), 20.0), "W_hh": np.zeros((4, 4)), "b_h": np.zeros(4), "W_hy": np.zeros((4, 2)),
+         "b_y": np.zeros(2)}
+    x, y = np.ones((2, 1, 1)), np.array([1, 1])
+    one = train(x, y, params=p, steps=1, batch_size=2, optimizer="sgd", momentum=0.0, learning_rate=1e308,
+                max_norm=None, rng=0)
+    np.testing.assert_array_equal(one.params["W_hy"], np.tile([-0.5e308, 0.5e308], (4, 1)))
+    np.testing.assert_array_equal(one.params["b_y"], [-0.5e308, 0.5e308])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(
+            TrainingDivergedError,
+            match=r"^Training diverged: the loss became inf in step 2\. The setting responsible is `learning_rate` = "
+            r"1e\+308: try a smaller learning_rate, or clip gradients with max_norm\.$",
+        ):
+            train(x, y, params=p, steps=2, batch_size=2, optimizer="sgd", momentum=0.0, learning_rate=1e308,
+                  max_norm=None, rng=0)
+
+
+def test_labels_of_the_wrong_shape_name_the_number_of_samples():
+    x = np.zeros((4, 5, 2))
+    for call in (loss_and_gradients, hidden_gradient_norms):
+        with pytest.raises(
+            ValueError, match=r"^`labels` must have shape \(4,\), one label per sample; got shape \(4, 1\)\.$"
+        ):
+            call(x, np.zeros((4, 1), dtype=int), P_RNN)

@@ -41,6 +41,8 @@ X = np.ones((4, 2))
 LAB = np.array([0, 1, 0, 1])
 Y = np.zeros((4, 2))
 G = {k: np.zeros_like(v) for k, v in P.items()}
+X_HUGE = np.array([[1e39, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])  # finite in float64, beyond float32's 3.4e38
+Y_HUGE = np.array([[1e39, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 ONE = {"w": np.ones(2)}
 RNG_MSG = "`rng` must be None, a non-negative int seed or a numpy.random.Generator; got "
 RESHAPE = " For a single feature or target use `.reshape(-1, 1)`; for a single sample `.reshape(1, -1)`."
@@ -194,6 +196,7 @@ MLP = [
     Bad("forward-params-W1-1d", lambda: mlp.forward(X, with_key(P, "W1", np.ones(3))), ValueError, "`params['W1']` must have shape (n_in, n_out); got shape (3,).", "params['W1']", "(3,)"),
     Bad("forward-params-b1-shape", lambda: mlp.forward(X, with_key(P, "b1", np.ones(2))), ValueError, "`params['b1']` must have shape (3,) to match `params['W1']`; got (2,).", "params['b1']", "(2,)"),
     Bad("forward-params-W2-rows", lambda: mlp.forward(X, with_key(P, "W2", np.ones((4, 2)))), ValueError, "`params['W2']` must have 3 rows to follow `params['W1']`; got shape (4, 2).", "params['W2']", "(4, 2)"),
+    Bad("forward-params-int-key", lambda: mlp.forward(X, with_key(P, 1, np.ones(1))), ValueError, "`params` must have the keys W1, b1, ..., WL, bL; got [1, 'W1', 'W2', 'b1', 'b2'].", "params", "[1, 'W1'"),
     Bad("forward-params-nan", lambda: mlp.forward(X, with_key(P, "W2", np.full((3, 2), np.nan))), ValueError, "`params['W2']` must contain only finite numbers; got 6 NaN or infinite value(s).", "params['W2']", "6 NaN"),
     Bad("forward-params-str", lambda: mlp.forward(X, with_key(P, "b2", "b")), TypeError, "`params['b2']` must be an array of numbers with shape of any shape; got 'b' of type str.", "params['b2']", "'b'"),
     Bad("forward-overflow", lambda: mlp.forward([[1e200, 1e200]], {"W1": np.full((2, 1), 1e200), "b1": np.zeros(1)}), FloatingPointError, "The network's output overflowed to NaN or infinity for finite `x` and `params`; got inputs up to 1e+200 and weights up to 1e+200: scale them down.", "params", "1e+200"),
@@ -206,6 +209,9 @@ MLP = [
     Bad("loss-value-mse-labels", lambda: mlp.loss_value(Y, LAB, loss="mse"), ValueError, "`y` must have shape (4, 2); got shape (4,)." + RESHAPE, "y", "(4,)"),
     Bad("backward-cache-type", lambda: mlp.backward(LAB, "cache", P, loss="cross_entropy"), TypeError, "`cache` must be the MLPCache returned by forward; got str.", "cache", "str"),
     Bad("backward-cache-other-net", lambda: mlp.backward(LAB, mlp.forward(X, mlp.init_params([2, 5], rng=0))[1], P, loss="cross_entropy"), ValueError, "`cache` must come from forward with a network of 2 layers and 2 outputs like `params`; got 1 layers and 5 outputs.", "cache", "1 layers and 5 outputs"),
+    Bad("backward-labels-count", lambda: mlp.backward([0, 1], mlp.forward(X, P)[1], P, loss="cross_entropy"), ValueError, "`y` must have shape (4,), one label per sample; got shape (2,).", "y", "(2,)"),
+    Bad("backward-labels-range", lambda: mlp.backward([0, 1, 2, 0], mlp.forward(X, P)[1], P, loss="cross_entropy"), ValueError, "`y` must be class labels in [0, 1]; got values from 0 to 2.", "y", "0 to 2"),
+    Bad("backward-mse-target-shape", lambda: mlp.backward(np.zeros((4, 3)), mlp.forward(X, P)[1], P, loss="mse"), ValueError, "`y` must have shape (4, 2) for the mse loss; got shape (4, 3).", "y", "(4, 3)"),
     Bad("grads-labels-count", lambda: mlp.loss_and_gradients(X, [0, 1], P, loss="cross_entropy"), ValueError, "`y` must have shape (4,), one label per sample; got shape (2,).", "y", "(2,)"),
     Bad("grads-labels-float", lambda: mlp.loss_and_gradients(X, [0, 1, 0.5, 1], P, loss="cross_entropy"), ValueError, "`y` must hold whole-number class labels; got 0.5.", "y", "0.5"),
     Bad("proba-x-width", lambda: mlp.predict_proba(np.ones((1, 5)), P), ValueError, "`x` must have shape (n_samples, 2) to match `params['W1']`; got shape (1, 5).", "x", "(1, 5)"),
@@ -220,11 +226,16 @@ MLP = [
     Bad("train-epochs-float", lambda: train(epochs=2.0), TypeError, "`epochs` must be a positive integer; got 2.0 of type float.", "epochs", "2.0"),
     Bad("train-batch-zero", lambda: train(batch_size=np.int64(0)), ValueError, "`batch_size` must be a positive integer; got 0.", "batch_size", "0"),
     Bad("train-momentum-one", lambda: train(momentum=1), ValueError, "`momentum` must be in [0, 1); got 1.0.", "momentum", "1.0"),
+    Bad("train-momentum-negative", lambda: train(momentum=-0.1), ValueError, "`momentum` must be a finite number >= 0; got -0.1.", "momentum", "-0.1"),
     Bad("train-decay-negative", lambda: train(weight_decay=-0.5), ValueError, "`weight_decay` must be a finite number >= 0; got -0.5.", "weight_decay", "-0.5"),
     Bad("train-dtype-int", lambda: train(dtype=int), ValueError, "`dtype` must be float32 or float64; got int64.", "dtype", "int64"),
     Bad("train-labels-count", lambda: train(y=[0, 1, 0]), ValueError, "`y` must have shape (4,), one label per sample; got shape (3,).", "y", "(3,)"),
     Bad("train-mse-targets", lambda: train(y=np.zeros((4, 3)), loss="mse"), ValueError, "`y` must have shape (4, 2) for the mse loss; got shape (4, 3).", "y", "(4, 3)"),
     Bad("train-x-empty", lambda: train(x=np.zeros((0, 2)), y=[]), ValueError, "`x` must have shape (n_samples, n_features) with at least one element; got shape (0, 2).", "x", "(0, 2)"),
+    Bad("train-x-1d", lambda: train(x=np.ones(4)), ValueError, "`x` must have shape (n_samples, n_features); got shape (4,)." + RESHAPE, "x", "(4,)"),
+    # float64 data beyond float32's range would become infinite in the cast (and then look like divergence)
+    Bad("train-x-beyond-float32", lambda: train(x=X_HUGE, dtype=np.float32), ValueError, "`x` must lie within float32's range (magnitudes up to 3.4e+38) to train in float32; got values up to 1e+39: scale them down or train in float64.", "x", "1e+39"),
+    Bad("train-mse-targets-beyond-float32", lambda: train(x=X.astype(np.float32), y=-Y_HUGE, loss="mse"), ValueError, "`y` must lie within float32's range (magnitudes up to 3.4e+38) to train in float32; got values up to 1e+39: scale them down or train in float64.", "y", "1e+39"),
     Bad("train-rng-negative", lambda: train(rng=np.int64(-3)), ValueError, RNG_MSG + "-3.", "rng", "-3"),
 ]
 
@@ -495,6 +506,8 @@ EXTREME = [
     ("fisher-huge-logits", lambda: continual.fisher_diagonal(np.array([[1e100, -1e100]]), {"W1": np.eye(2), "b1": np.zeros(2)}, rng=0)),
     ("fisher-overflow-raises", lambda: pytest.raises(FloatingPointError, continual.fisher_diagonal, np.array([[1e300, -1e300]]), {"W1": np.eye(2), "b1": np.zeros(2)}, rng=0)),
     ("ewc-huge-distance-raises", lambda: pytest.raises(FloatingPointError, continual.ewc_penalty, {"W1": np.array([[1e300]]), "b1": np.zeros(1)}, [{"W1": np.array([[-1e300]]), "b1": np.zeros(1)}], [{"W1": np.ones((1, 1)), "b1": np.ones(1)}], ewc_lambda=1e300)),
+    ("train-float32-x-beyond-range-raises", lambda: pytest.raises(ValueError, train, x=X_HUGE, dtype=np.float32)),
+    ("train-float32-y-beyond-range-raises", lambda: pytest.raises(ValueError, train, x=X, y=Y_HUGE, loss="mse", dtype=np.float32)),
     ("seq-diverges-quietly", lambda: pytest.raises(FloatingPointError, seq, learning_rate=1e300, epochs=3)),
     # finite parameters whose partial sums overflow with both signs (inf - inf): the finiteness check must not warn
     ("sgd-huge-mixed-params", lambda: optim.sgd_step({"w": np.tile([1e308, -1e308], 8)}, {"w": np.zeros(16)}, {"w": np.zeros(16)}, learning_rate=0.1)),

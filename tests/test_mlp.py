@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -294,6 +295,101 @@ def test_loss_and_gradients_of_an_overflowing_network_is_infinite_without_warnin
     assert value == np.inf and set(grads) == {"W1", "b1"}
 
 
+def test_loss_and_gradients_of_an_overflowing_deep_network_is_infinite_without_warnings() -> None:
+    """x = 1e10: the hidden layer is relu([1e10, -1e10]) = [1e10, 0] and the output 1e10 * 1e300 overflows.
+
+    Backpropagating the infinite output meets inf * 0 (the second hidden unit is 0), which is NaN: no warning."""
+    params = {"W1": np.array([[1.0, -1.0]]), "b1": np.zeros(2), "W2": np.array([[1e300], [1.0]]), "b2": np.zeros(1)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value, grads = mlp.loss_and_gradients(np.array([[1e10]]), np.zeros((1, 1)), params, loss="mse")
+    assert value == np.inf and set(grads) == {"W1", "b1", "W2", "b2"}
+
+
+def test_an_output_that_overflows_to_nan_is_reported_without_warnings() -> None:
+    """64 products of +-1e400 with alternating signs: a BLAS kernel that sums a row in several lanes gets
+    inf + (-inf) = NaN. forward, predict and predict_proba raise their FloatingPointError, and no warning."""
+    x = np.full((4, 64), 1e200)
+    params = {"W1": np.tile([[1e200, 1e200], [-1e200, -1e200]], (32, 1)), "b1": np.zeros(2)}
+    with np.errstate(all="ignore"):
+        if not np.isnan(x @ params["W1"]).any():
+            pytest.skip("this BLAS sums each row in one lane: the output is inf, not NaN")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for call in (mlp.forward, mlp.predict, mlp.predict_proba):
+            with pytest.raises(FloatingPointError, match="^The network's output overflowed to NaN or infinity"):
+                call(x, params)
+
+
+@pytest.mark.parametrize("loss", mlp.LOSSES)
+def test_backward_through_three_layers_matches_central_differences(loss: str) -> None:
+    """backward itself (not through loss_and_gradients), on layers of three different widths: 2 -> 3 -> 4 -> 2."""
+    rng = np.random.default_rng(4)
+    params = mlp.init_params([2, 3, 4, 2], activation="tanh", rng=rng)
+    x = rng.normal(size=(5, 2))
+    y = rng.normal(size=(5, 2)) if loss == "mse" else rng.integers(0, 2, size=5)
+    _, cache = mlp.forward(x, params, activation="tanh")
+    grads = mlp.backward(y, cache, params, loss=loss)
+
+    def value(p: dict[str, np.ndarray]) -> float:
+        return mlp.loss_value(mlp.forward(x, p, activation="tanh")[0], y, loss=loss)
+
+    errors = check_gradients(value, grads, params)
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_backward_names_the_depth_and_width_of_a_three_layer_network() -> None:
+    deep = mlp.init_params([2, 3, 4, 2], rng=0)  # 3 layers, 2 outputs (the middle layer has 4)
+    _, cache = mlp.forward(np.ones((1, 2)), mlp.init_params([2, 2], rng=0))
+    with pytest.raises(ValueError, match=full(
+        "`cache` must come from forward with a network of 3 layers and 2 outputs like `params`; "
+        "got 1 layers and 2 outputs."
+    )):
+        mlp.backward(np.array([0]), cache, deep, loss="cross_entropy")
+
+
+def test_loss_value_computes_in_float32_only_when_both_are_float32() -> None:
+    """One output 1.1 against the target 0: the loss is 1.1 squared, in float32 (1.2100000381...) for a float32
+    output and target, in float64 (1.2100000524...) as soon as one of them is float64 (the dtype policy)."""
+    out32 = np.array([[1.1]], dtype=np.float32)
+    in_float32 = float(np.float32(1.1) * np.float32(1.1))
+    in_float64 = float(np.float64(np.float32(1.1)) ** 2)
+    assert in_float32 != in_float64
+    assert mlp.loss_value(out32, np.zeros((1, 1), dtype=np.float32), loss="mse") == in_float32
+    assert mlp.loss_value(out32, np.zeros((1, 1)), loss="mse") == in_float64
+
+
+@pytest.mark.parametrize(("activation", "x_dtype", "dtype"),
+                         [("tanh", np.float64, None), ("relu", np.float32, np.float64)])
+def test_a_new_network_is_init_params_drawn_from_rng(activation: str, x_dtype: type, dtype: type | None) -> None:
+    """layer_sizes and rng=42 train the network init_params draws from that generator (with the activation's
+    rule, in the dtype asked for), the sample order then coming from the same generator."""
+    rng = np.random.default_rng(0)
+    x, labels = rng.normal(size=(9, 3)).astype(x_dtype), rng.integers(0, 2, size=9)
+    settings = {"activation": activation, "learning_rate": 0.1, "epochs": 2, "batch_size": 4, "dtype": dtype}
+    new = mlp.train_sgd(x, labels, layer_sizes=[3, 5, 2], rng=42, **settings)
+    gen = np.random.default_rng(42)
+    start = mlp.init_params([3, 5, 2], activation=activation, rng=gen, dtype=x_dtype if dtype is None else dtype)
+    given = mlp.train_sgd(x, labels, params=start, rng=gen, **settings)
+    for key in start:
+        np.testing.assert_array_equal(new.params[key], given.params[key])
+    np.testing.assert_array_equal(new.losses, given.losses)
+
+
+def test_a_loss_that_grows_for_ten_epochs_is_divergence_naming_the_learning_rate() -> None:
+    """One sample x = 1 with target 0 and a linear unit w = 1, b = 0: the error e = w x + b starts at 1 and each
+    step multiplies it by 1 - 2 eta (x^2 + 1) = 1 - 4 * 0.55 = -1.2, so the loss e^2 grows by 1.44 an epoch:
+    1, 1.44, ..., 1.44^9 = 26.6. Never 100 times the first (rule 1 stays quiet), but 26.6 > 3 at the end (rule 2)."""
+    params = {"W1": np.array([[1.0]]), "b1": np.zeros(1)}
+    with pytest.raises(TrainingDivergedError, match=full(
+        "Training diverged: the loss curve rose to 26.6, more than 3 times its first value 1, and did not recover: "
+        "its mean over the last 1 epoch was 26.6, more than 0.5 times its first value. The setting responsible is "
+        "`learning_rate` = 0.55: try a smaller learning_rate."
+    )):
+        mlp.train_sgd(np.ones((1, 1)), np.zeros((1, 1)), params=params, loss="mse", learning_rate=0.55, epochs=10,
+                      rng=0)
+
+
 # ---------------------------------------------------------------------------
 # train_sgd runs a fast loop (mlp._sgd_epochs_fast); the digits chapter shows the plain one
 # (mlp._sgd_epochs, which calls nnmem.losses and nnmem.optim.sgd_step). Both must train alike.
@@ -384,8 +480,10 @@ def test_train_sgd_diverges_as_the_plain_loop(settings: dict) -> None:  # type: 
           "batch_size": 32, "momentum": 0.0, "weight_decay": 0.0}
     with pytest.raises(TrainingDivergedError) as plain:
         plain_training(x, y, start, rng=0, dtype=np.float64, **kw)
-    with pytest.raises(TrainingDivergedError, match=full(str(plain.value))):  # the same message: the same moment
-        mlp.train_sgd(x, y, params=start, rng=0, **kw)
+    with warnings.catch_warnings():  # overflow on the way is reported by the guard, never warned about
+        warnings.simplefilter("error")
+        with pytest.raises(TrainingDivergedError, match=full(str(plain.value))):  # the same message: the same moment
+            mlp.train_sgd(x, y, params=start, rng=0, **kw)
 
 
 def test_a_gradient_that_overflows_under_a_finite_loss_is_divergence() -> None:

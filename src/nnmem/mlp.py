@@ -724,6 +724,18 @@ def _sgd_epochs_fast(x: np.ndarray, y: np.ndarray, params: Params, *, activation
     return {k: v.copy() for k, v in p.items()}, losses
 
 
+def _in_dtype(name: str, a: np.ndarray, dt: np.dtype[Any]) -> np.ndarray:
+    """The checked (finite) array `a` in the training dtype; a ValueError if a value is beyond its range."""
+    with np.errstate(over="ignore"):  # float64 beyond float32's range casts to inf: reported below, not warned about
+        cast = np.asarray(a, dtype=dt)
+    if not np.isfinite(cast).all():
+        raise ValueError(
+            f"`{name}` must lie within {dt}'s range (magnitudes up to {float(np.finfo(dt).max):.3g}) to train in "
+            f"{dt}; got values up to {float(np.abs(a).max()):.3g}: scale them down or train in float64."
+        )
+    return cast
+
+
 def train_sgd(
     x: ArrayLike,
     y: ArrayLike,
@@ -783,7 +795,8 @@ def train_sgd(
     Raises
     ------
     ValueError, TypeError
-        For bad shapes, labels out of range, non-finite data or bad settings.
+        For bad shapes, labels out of range, non-finite data, data beyond
+        float32's range when training in float32, or bad settings.
     TrainingDivergedError
         If a mini-batch loss is NaN, infinite or more than 100 times the
         first mini-batch's loss, or a step makes the parameters infinite, or
@@ -824,10 +837,10 @@ def train_sgd(
     Ws, bs = _layers(params)
     dt = _check_dtype(Ws[0].dtype if dtype is None else dtype)
     start = {k: v.astype(dt) for k, v in _as_dict(Ws, bs).items()}  # a copy: the caller's params stay as they are
-    x = np.asarray(_check_inputs(x, Ws) if checked is None else _check_width(checked, Ws), dtype=dt)  # checked once
+    x = _in_dtype("x", _check_inputs(x, Ws) if checked is None else _check_width(checked, Ws), dt)  # checked once
     target = _check_target("y", y, x.shape[0], Ws[-1].shape[1], loss)
     if loss == "mse":
-        target = np.asarray(target, dtype=dt)
+        target = _in_dtype("y", target, dt)
     learning_rate = check_positive_float("learning_rate", learning_rate)
     momentum = check_nonnegative_float("momentum", momentum)
     if momentum >= 1:

@@ -26,6 +26,8 @@ import pytest
 from nnmem import TrainingDivergedError, continual, datasets, losses, mlp, optim
 from nnmem.continual import Task
 
+HIDDEN_OVERFLOW = {"W1": np.full((1, 2), 1e200), "b1": np.zeros(2), "W2": np.ones((2, 2)), "b2": np.zeros(2)}
+
 
 class Bad(NamedTuple):
     id: str
@@ -200,6 +202,10 @@ MLP = [
     Bad("forward-params-nan", lambda: mlp.forward(X, with_key(P, "W2", np.full((3, 2), np.nan))), ValueError, "`params['W2']` must contain only finite numbers; got 6 NaN or infinite value(s).", "params['W2']", "6 NaN"),
     Bad("forward-params-str", lambda: mlp.forward(X, with_key(P, "b2", "b")), TypeError, "`params['b2']` must be an array of numbers with shape of any shape; got 'b' of type str.", "params['b2']", "'b'"),
     Bad("forward-overflow", lambda: mlp.forward([[1e200, 1e200]], {"W1": np.full((2, 1), 1e200), "b1": np.zeros(1)}), FloatingPointError, "The network's output overflowed to NaN or infinity for finite `x` and `params`; got inputs up to 1e+200 and weights up to 1e+200: scale them down.", "params", "1e+200"),
+    # 1e200 * 1e200 overflows in the hidden layer, before the output: the same kind of error, not the activation's "`z` must be finite"
+    Bad("forward-hidden-overflow", lambda: mlp.forward([[1e200]], HIDDEN_OVERFLOW), FloatingPointError, "The network's hidden layers overflowed to NaN or infinity for finite `x` and `params`; got inputs up to 1e+200 and weights up to 1e+200: scale them down.", "params", "1e+200"),
+    Bad("predict-hidden-overflow", lambda: mlp.predict([[1e200]], HIDDEN_OVERFLOW), FloatingPointError, "The network's hidden layers overflowed to NaN or infinity for finite `x` and `params`; got inputs up to 1e+200 and weights up to 1e+200: scale them down.", "params", "1e+200"),
+    Bad("loss-and-gradients-hidden-overflow", lambda: mlp.loss_and_gradients([[1e200]], [0], HIDDEN_OVERFLOW, loss="cross_entropy"), FloatingPointError, "The network's hidden layers overflowed to NaN or infinity for finite `x` and `params`; got inputs up to 1e+200 and weights up to 1e+200: scale them down.", "params", "1e+200"),
     Bad("forward-activation", lambda: mlp.forward(X, P, activation="swish"), ValueError, "`activation` must be one of 'identity', 'relu', 'sigmoid', 'tanh'; got 'swish'.", "activation", "'swish'"),
     Bad("loss-value-loss-name", lambda: mlp.loss_value(Y, LAB, loss="hinge"), ValueError, "`loss` must be one of ('mse', 'cross_entropy'); got 'hinge'.", "loss", "'hinge'"),
     Bad("loss-value-loss-None", lambda: mlp.loss_value(Y, LAB, loss=None), ValueError, "`loss` must be one of ('mse', 'cross_entropy'); got None.", "loss", "None"),
@@ -501,6 +507,8 @@ EXTREME = [
     ("adam-inf-over-inf-raises", lambda: pytest.raises(FloatingPointError, optim.adam_step, {"w": np.zeros(1)}, {"w": np.array([1e308])}, optim.AdamState({"w": np.array([1e308])}, {"w": np.zeros(1)}, 0), learning_rate=0.1)),
     ("adam-tiny-gradient", lambda: optim.adam_step({"w": np.array([1.0])}, {"w": np.array([1e-300])}, optim.adam_init({"w": np.ones(1)}), learning_rate=0.1)),
     ("forward-huge-weights-raises", lambda: pytest.raises(FloatingPointError, mlp.forward, np.ones((1, 2)), {"W1": np.full((2, 2), 1e300), "b1": np.zeros(2), "W2": np.full((2, 2), 1e300), "b2": np.zeros(2)})),
+    ("forward-hidden-overflow-raises", lambda: pytest.raises(FloatingPointError, mlp.forward, [[1e200]], HIDDEN_OVERFLOW)),
+    ("loss-and-gradients-hidden-overflow-raises", lambda: pytest.raises(FloatingPointError, mlp.loss_and_gradients, [[1e200]], [0], HIDDEN_OVERFLOW, loss="cross_entropy")),
     ("predict-proba-huge-logits", lambda: mlp.predict_proba(np.array([[1e300, -1e300]]), {"W1": np.eye(2), "b1": np.zeros(2)})),
     ("train-diverges-quietly", lambda: pytest.raises(FloatingPointError, train, learning_rate=1e300, epochs=3)),
     ("fisher-huge-logits", lambda: continual.fisher_diagonal(np.array([[1e100, -1e100]]), {"W1": np.eye(2), "b1": np.zeros(2)}, rng=0)),

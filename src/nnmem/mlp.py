@@ -257,16 +257,24 @@ def _check_width(x: np.ndarray, Ws: list[np.ndarray]) -> np.ndarray:
     return x
 
 
+def _overflow_error(x: np.ndarray, Ws: list[np.ndarray], where: str) -> FloatingPointError:
+    return FloatingPointError(
+        f"The network's {where} overflowed to NaN or infinity for finite `x` and `params`; "
+        f"got inputs up to {float(np.abs(x).max()):.3g} and weights up to "
+        f"{max(float(np.abs(W).max()) for W in Ws):.3g}: scale them down."
+    )
+
+
 def _outputs(x: np.ndarray, Ws: list[np.ndarray], bs: list[np.ndarray], activation: str) -> MLPCache:
-    """`_forward` on checked inputs; FloatingPointError if the output overflows."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        cache = _forward(x, Ws, bs, get_activation(activation).name)
+    """`_forward` on checked inputs; FloatingPointError if a layer overflows."""
+    name = get_activation(activation).name
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            cache = _forward(x, Ws, bs, name)
+    except ValueError as err:  # a hidden layer overflowed: the activation refuses non-finite pre-activations
+        raise _overflow_error(x, Ws, "hidden layers") from err
     if not np.isfinite(cache.output).all():
-        raise FloatingPointError(
-            "The network's output overflowed to NaN or infinity for finite `x` and `params`; "
-            f"got inputs up to {float(np.abs(x).max()):.3g} and weights up to "
-            f"{max(float(np.abs(W).max()) for W in Ws):.3g}: scale them down."
-        )
+        raise _overflow_error(x, Ws, "output")
     return cache
 
 
@@ -301,7 +309,7 @@ def forward(x: ArrayLike, params: Params, *, activation: str = "relu") -> tuple[
     Raises
     ------
     FloatingPointError
-        If the output overflows to NaN or infinity although `x` and `params` are finite.
+        If a layer overflows to NaN or infinity although `x` and `params` are finite.
 
     Examples
     --------
@@ -415,13 +423,23 @@ def loss_and_gradients(
         Infinite if the output overflows (a diverged network; the trainers'
         divergence guard reports it); the gradients are then meaningless.
     grads : dict of str to ndarray
+
+    Raises
+    ------
+    FloatingPointError
+        If a hidden layer overflows to NaN or infinity although `x` and
+        `params` are finite.
     """
     Ws, bs = _layers(params)
     _check_loss(loss)
     x = _check_inputs(x, Ws)
     target = _check_target("y", y, x.shape[0], Ws[-1].shape[1], loss)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return _loss_and_grads(x, target, _as_dict(Ws, bs), get_activation(activation).name, loss)
+    name = get_activation(activation).name
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _loss_and_grads(x, target, _as_dict(Ws, bs), name, loss)
+    except ValueError as err:  # a hidden layer overflowed: the activation refuses non-finite pre-activations
+        raise _overflow_error(x, Ws, "hidden layers") from err
 
 
 def predict_proba(x: ArrayLike, params: Params, *, activation: str = "relu") -> np.ndarray:

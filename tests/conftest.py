@@ -18,7 +18,11 @@ sees the book where readers do, 404 page included.
 
 Each build gets its own empty experiment cache (``NNBOOK_CACHE_DIR`` in a
 fresh temporary directory), so the tests never compare a cache with itself
-and never read or write the cache in the working tree. Every ``mkdocs build``
+and never read or write the cache in the working tree. Tests that run the
+pages' own code (prose claims, notebooks) use ``experiment_cache``: the first
+build's cache once that build has finished, so they reuse the experiments it
+computed instead of computing them a second time (``$NNBOOK_CACHE_DIR``, if
+set, wins; with no build in the session, a fresh temporary cache). Every ``mkdocs build``
 the tests run goes through :func:`run_mkdocs_build`, which counts it; the
 count is printed at the end of the run ("mkdocs builds in this session").
 Fast tier without any build: ``pytest -m "not docs"``.
@@ -142,6 +146,12 @@ class BookBuild:
             pytest.fail(f"`mkdocs build --strict` of the whole book ({self.name}) failed:\n{output[-8000:]}")
         return self.site
 
+    def finish(self) -> bool:
+        """Wait for a started build to end (without failing the caller); whether it succeeded."""
+        assert self._reaper is not None
+        self._reaper.join()
+        return self.returncode == 0
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
@@ -186,7 +196,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     for item in items:
         if _needs_book(item) or item.path.name in RUNS_THE_PAGES:
             item.add_marker(pytest.mark.docs)
-    items.sort(key=_needs_book)
+    items.sort(key=lambda item: _needs_book(item) or item.path.name in RUNS_THE_PAGES)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -233,6 +243,34 @@ def book_build(request: pytest.FixtureRequest) -> BookBuild:
     build = _builds(request.config).first
     build.wait()
     return build
+
+
+@pytest.fixture(scope="session")
+def experiment_cache(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The experiment cache for tests that run the pages' code in this process (``$NNBOOK_CACHE_DIR``).
+
+    The first book build's cache, after that build has ended (successful or
+    not), when the session started it: the pages' experiments are then read,
+    not recomputed. Otherwise a fresh temporary cache, never the working
+    tree's. A ``$NNBOOK_CACHE_DIR`` set by the caller is kept.
+    """
+    if os.environ.get("NNBOOK_CACHE_DIR"):
+        yield os.environ["NNBOOK_CACHE_DIR"]
+        return
+    builds = request.config.stash.get(BUILDS_KEY, None)
+    temporary = None
+    if builds is not None and builds.first.process is not None:
+        builds.first.finish()
+        cache = builds.first.cache
+    else:
+        cache = temporary = Path(tempfile.mkdtemp(prefix="nnmem-test-experiments-"))
+    os.environ["NNBOOK_CACHE_DIR"] = str(cache)
+    try:
+        yield str(cache)
+    finally:
+        del os.environ["NNBOOK_CACHE_DIR"]
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -199,7 +199,7 @@ def test_pages_without_code_have_no_link(built_site: Path) -> None:
 
 
 @pytest.fixture
-def clean_state(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def clean_state(monkeypatch: pytest.MonkeyPatch, experiment_cache: str):  # noqa: ANN201, ARG001
     monkeypatch.chdir(ROOT)
     yield
     import matplotlib.pyplot as plt

@@ -36,6 +36,9 @@ sys.path.insert(0, str(ROOT / "docs_src"))
 
 import nnbook  # noqa: E402
 
+# Experiments come from the session build's cache when there is one (see ``experiment_cache`` in conftest.py).
+pytestmark = pytest.mark.usefixtures("experiment_cache")
+
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,})\s*python\b(?P<info>[^\n]*)$")
 
 

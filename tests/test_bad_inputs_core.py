@@ -269,8 +269,13 @@ CONTINUAL = [
     Bad("ewc-lambda-negative", lambda: continual.ewc_penalty(P, [P], [G], ewc_lambda=-1.0), ValueError, "`ewc_lambda` must be a finite number >= 0; got -1.0.", "ewc_lambda", "-1.0"),
     Bad("ewc-lambda-nan", lambda: continual.ewc_penalty(P, [P], [G], ewc_lambda=np.nan), ValueError, "`ewc_lambda` must be a finite number; got nan.", "ewc_lambda", "nan"),
     Bad("ewc-params-list", lambda: continual.ewc_penalty([P], [P], [G], ewc_lambda=1.0), TypeError, "`params` must be a dict of str to ndarray; got a list of length 1.", "params", "list of length 1"),
+    Bad("ewc-fishers-dict", lambda: continual.ewc_penalty(P, [P], G, ewc_lambda=1.0), TypeError, "`fishers` must be a list of dicts, one per earlier task; got dict.", "fishers", "dict"),
+    # the penalty 0.5 * 1e300 * 2.5e8 * 1**2 = 1.25e308 is finite, its gradient 1e300 * 2.5e8 * 1 is not
+    Bad("ewc-gradient-overflow", lambda: continual.ewc_penalty({"W1": np.ones((1, 1)), "b1": np.zeros(1)}, [{"W1": np.zeros((1, 1)), "b1": np.zeros(1)}], [{"W1": np.full((1, 1), 2.5e8), "b1": np.zeros(1)}], ewc_lambda=1e300), FloatingPointError, "The EWC penalty overflowed to infinity with `ewc_lambda` = 1e+300 for finite `params`, `anchors` and `fishers`: try a smaller ewc_lambda.", "ewc_lambda", "1e+300"),
     Bad("seq-empty", lambda: seq(tasks=[]), ValueError, "`tasks` must contain at least one Task; got an empty list.", "tasks", "an empty list"),
     Bad("seq-one-task", lambda: seq(tasks=tasks()[0]), TypeError, "`tasks` must be a list of Task; got Task.", "tasks", "Task"),
+    Bad("seq-tasks-str", lambda: seq(tasks="t0"), TypeError, "`tasks` must be a list of Task; got str.", "tasks", "str"),
+    Bad("seq-x-1d", lambda: seq(tasks=[Task("t", np.ones(2), [0, 1], np.ones((1, 2)), [0])]), ValueError, "`tasks[0].x_train` must have shape (n_samples, 2); got shape (2,)." + RESHAPE, "tasks[0].x_train", "(2,)"),
     Bad("seq-not-a-task", lambda: seq(tasks=[tasks()[0], (1, 2)]), TypeError, "`tasks[1]` must be a Task; got tuple.", "tasks[1]", "tuple"),
     Bad("seq-width", lambda: seq(tasks=tasks() + tasks(n_in=3, n_tasks=1)), ValueError, "`tasks[2].x_train` must have 2 columns to match `layer_sizes[0]`; got shape (6, 3).", "tasks[2].x_train", "(6, 3)"),
     Bad("seq-labels-range", lambda: seq(tasks=tasks(n_out=3)), ValueError, "`tasks[0].labels_train` must be class labels in [0, 1]; got values from 0 to 2.", "tasks[0].labels_train", "0 to 2"),
@@ -517,6 +522,10 @@ EXTREME = [
     ("train-float32-x-beyond-range-raises", lambda: pytest.raises(ValueError, train, x=X_HUGE, dtype=np.float32)),
     ("train-float32-y-beyond-range-raises", lambda: pytest.raises(ValueError, train, x=X, y=Y_HUGE, loss="mse", dtype=np.float32)),
     ("seq-diverges-quietly", lambda: pytest.raises(FloatingPointError, seq, learning_rate=1e300, epochs=3)),
+    # two anchors pulling with overflowing strength in opposite directions: -inf + inf would warn "invalid value"
+    ("ewc-opposite-overflowing-pulls-raise", lambda: pytest.raises(FloatingPointError, continual.ewc_penalty, {"W1": np.zeros((1, 1)), "b1": np.zeros(1)}, [{"W1": np.full((1, 1), 1e308), "b1": np.zeros(1)}, {"W1": np.full((1, 1), -1e308), "b1": np.zeros(1)}], [{"W1": np.ones((1, 1)), "b1": np.ones(1)}] * 2, ewc_lambda=1e300)),
+    # inputs of 1e160 overflow the squares in the Fisher after task 0 (inf * 0 follows): task 1 stops with the package's error
+    ("seq-ewc-fisher-overflow-quietly", lambda: pytest.raises(FloatingPointError, seq, tasks=[Task(t.name, t.x_train * 1e160, t.labels_train, t.x_test * 1e160, t.labels_test) for t in tasks()], method="ewc", learning_rate=1e-300, rng=0)),
     # finite parameters whose partial sums overflow with both signs (inf - inf): the finiteness check must not warn
     ("sgd-huge-mixed-params", lambda: optim.sgd_step({"w": np.tile([1e308, -1e308], 8)}, {"w": np.zeros(16)}, {"w": np.zeros(16)}, learning_rate=0.1)),
     ("adam-huge-mixed-params", lambda: optim.adam_step({"w": np.tile([1e308, -1e308], 8)}, {"w": np.zeros(16)}, optim.adam_init({"w": np.zeros(16)}), learning_rate=0.1)),

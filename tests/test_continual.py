@@ -356,3 +356,153 @@ def test_divergence_names_ewc_lambda_exactly_at_the_stability_bound() -> None:
     assert (g.setting, g.hint, g.value) == ("learning_rate", "try a smaller learning_rate", 0.5)
     assert _guard("plain", F, 0.5, 100.0).setting == "learning_rate"
     assert _guard("ewc", [], 0.5, 100.0).setting == "learning_rate"  # the first task has no penalty yet
+
+
+def test_split_digits_names_its_tasks_and_honours_test_fraction() -> None:
+    a, b = split_digits(test_fraction=0.5, rng=0)
+    assert (a.name, b.name) == ("digits 0-4", "digits 5-9")
+    n_test, n_train = len(a.x_test) + len(b.x_test), len(a.x_train) + len(b.x_train)
+    # half of every class held out: about 1797 / 2, not the default quarter (~449)
+    assert n_test + n_train == 1797 and abs(n_test - 1797 / 2) <= 10
+
+
+def digit_rows(x: np.ndarray) -> np.ndarray:
+    """The rows of x in lexicographic order: compares two sets of images regardless of their order."""
+    return x[np.lexsort(x.T[::-1])]
+
+
+def test_permuted_digits_keeps_task_0_unpermuted_and_is_seeded() -> None:
+    from nnmem.datasets import digits
+
+    images, _ = digits()
+    tasks = permuted_digits(3, test_fraction=0.5, rng=2)
+    first = np.vstack([tasks[0].x_train, tasks[0].x_test])
+    np.testing.assert_array_equal(digit_rows(first), digit_rows(images))  # the original images, pixels in place
+    for task in tasks[1:]:  # every other task moves the pixels
+        assert not np.array_equal(digit_rows(np.vstack([task.x_train, task.x_test])), digit_rows(images))
+    assert abs(len(tasks[0].x_test) - 1797 / 2) <= 10  # test_fraction reaches the split
+    again = permuted_digits(3, test_fraction=0.5, rng=2)  # the same seed: the same split and permutations
+    for t, u in zip(tasks, again, strict=True):
+        np.testing.assert_array_equal(t.x_train, u.x_train)
+        np.testing.assert_array_equal(t.x_test, u.x_test)
+
+
+def test_replay_batch_with_a_one_example_buffer_appends_it() -> None:
+    from nnmem.continual import _replay_batch
+
+    x2, y2 = _replay_batch(np.zeros((3, 1)), np.zeros(3, dtype=int), np.array([[7.0]]), np.array([2]),
+                           np.random.default_rng(0))
+    assert x2[:, 0].tolist() == [0.0, 0.0, 0.0, 7.0] and y2.tolist() == [0, 0, 0, 2]
+
+
+def test_divergence_bound_scales_with_the_largest_fisher() -> None:
+    from nnmem.continual import _guard
+
+    F = [{"W1": np.array([[4.0, 1.0]]), "b1": np.zeros(2)}]  # max Fisher 4
+    # 0.5 * 1 * 4 = 2: unstable, and the bound on ewc_lambda is 2 / (0.5 * 4) = 1
+    g = _guard("ewc", F, 0.5, 1.0)
+    assert (g.setting, g.value) == ("ewc_lambda", 1.0) and g.hint.endswith("so try ewc_lambda below 1")
+    assert _guard("ewc", F, 0.5, 0.99).setting == "learning_rate"  # 1.98 < 2
+
+
+def test_hidden_activation_is_used_for_init_training_and_evaluation() -> None:
+    """One full-batch SGD step of a tanh network, rebuilt by hand: tanh's initialisation, tanh's
+    gradient, and a test accuracy from a tanh forward pass written out in numpy."""
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(12, 4)), rng.integers(0, 3, 12)
+    x_test, y_test = rng.normal(size=(300, 4)), rng.integers(0, 3, 300)
+    res = train_sequence([Task("t", x, y, x_test, y_test)], layer_sizes=[4, 5, 3], activation="tanh", epochs=1,
+                         batch_size=12, learning_rate=0.5, rng=0)
+    start = init_params([4, 5, 3], activation="tanh", rng=np.random.default_rng(0))
+    _, g = loss_and_gradients(x, y, start, loss="cross_entropy", activation="tanh")
+    expected = {k: start[k] - 0.5 * g[k] for k in start}
+    for k in start:
+        np.testing.assert_allclose(res.params[k], expected[k], rtol=1e-12, atol=1e-15)
+    logits = np.tanh(x_test @ expected["W1"] + expected["b1"]) @ expected["W2"] + expected["b2"]
+    assert res.accuracy[0, 0] == np.mean(np.argmax(logits, axis=1) == y_test)
+
+
+def test_ewc_training_adds_the_penalty_to_loss_and_gradient() -> None:
+    """Two tasks of full-batch SGD, two epochs each, replayed by hand: the penalty is written out
+    here as (lambda / 2) sum F (theta - theta*)^2 with gradient lambda F (theta - theta*)."""
+    tasks = tiny_tasks(2)
+    lr, lam = 0.5, 2.0
+    res = train_sequence(tasks, method="ewc", layer_sizes=[4, 3], epochs=2, batch_size=12, learning_rate=lr,
+                         ewc_lambda=lam, rng=0)
+    assert res.method == "ewc"
+    theta = init_params([4, 3], rng=np.random.default_rng(0))
+    losses = []
+    for _ in range(2):  # task 0: no penalty
+        value, g = loss_and_gradients(tasks[0].x_train, tasks[0].labels_train, theta, loss="cross_entropy")
+        losses.append(value)
+        theta = {k: theta[k] - lr * g[k] for k in theta}
+    anchor, F = theta, res.fishers[0]
+    penalties = []
+    for _ in range(2):  # task 1: cross-entropy plus the pull towards task 0's solution
+        value, g = loss_and_gradients(tasks[1].x_train, tasks[1].labels_train, theta, loss="cross_entropy")
+        penalty = 0.5 * lam * sum(float(np.sum(F[k] * (theta[k] - anchor[k]) ** 2)) for k in theta)
+        losses.append(value + penalty)
+        penalties.append(penalty)
+        theta = {k: theta[k] - lr * (g[k] + lam * F[k] * (theta[k] - anchor[k])) for k in theta}
+    assert penalties[0] == 0.0 and penalties[1] > 1e-3  # the second epoch starts away from the anchor
+    np.testing.assert_allclose(res.losses.ravel(), losses, rtol=1e-12)
+    for k in theta:
+        np.testing.assert_allclose(res.params[k], theta[k], rtol=1e-12, atol=1e-15)
+
+
+def test_epoch_loss_is_the_mean_over_all_its_mini_batches() -> None:
+    tasks = tiny_tasks(1)
+    # batches of 5, 5 and 2 rows; a learning rate of 1e-9 keeps the network at its start, so the
+    # size-weighted mean of the three batch losses is the cross-entropy over all 12 rows
+    res = train_sequence(tasks, layer_sizes=[4, 3], epochs=2, batch_size=5, learning_rate=1e-9, rng=0)
+    start = init_params([4, 3], rng=np.random.default_rng(0))
+    expected, _ = loss_and_gradients(tasks[0].x_train, tasks[0].labels_train, start, loss="cross_entropy")
+    np.testing.assert_allclose(res.losses[0], [expected, expected], rtol=1e-6)
+
+
+def test_documented_defaults_of_batch_replay_and_lambda() -> None:
+    """Leaving batch_size, replay_size and ewc_lambda out is the same as passing 32, 200 and 100.0;
+    a neighbouring value changes the result, so the comparison can fail."""
+    rng = np.random.default_rng(8)
+    tasks = [Task(f"t{k}", rng.random((250, 4)), rng.integers(0, 3, 250), rng.random((20, 4)),
+                  rng.integers(0, 3, 20)) for k in range(2)]
+    kw = {"layer_sizes": [4, 3], "epochs": 1, "learning_rate": 0.01, "rng": 0}
+    for method, name, default, other in [("plain", "batch_size", 32, 33), ("replay", "replay_size", 200, 201),
+                                         ("ewc", "ewc_lambda", 100.0, 101.0)]:
+        implicit = train_sequence(tasks, method=method, **kw).params
+        explicit = train_sequence(tasks, method=method, **{name: default}, **kw).params
+        moved = train_sequence(tasks, method=method, **{name: other}, **kw).params
+        for k in implicit:
+            np.testing.assert_array_equal(implicit[k], explicit[k])
+        assert not np.array_equal(implicit["W1"], moved["W1"]), name
+
+
+def test_dtype_float32_trains_and_evaluates_float64_tasks_in_float32() -> None:
+    """dtype=np.float32 with float64 data: training and evaluation round the inputs to float32.
+
+    A test point placed where rounding it to float32 flips the prediction of the trained 1-input
+    network tells float32 evaluation from float64 evaluation."""
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(20, 1))
+    y = (x[:, 0] > 0).astype(int)
+    kw = {"layer_sizes": [1, 2], "epochs": 1, "learning_rate": 0.1, "dtype": np.float32, "rng": 0}
+    res = train_sequence([Task("t", x, y, x, y)], **kw)
+    W, b = res.params["W1"], res.params["b1"]
+    assert all(v.dtype == np.float32 for v in res.params.values())
+    # trained in float32 arithmetic: exactly as if the data had been given in float32
+    x32 = x.astype(np.float32)
+    same = train_sequence([Task("t", x32, y, x32, y)], **{**kw, "dtype": None}).params
+    for k in same:
+        np.testing.assert_array_equal(res.params[k], same[k])
+
+    def predict32(v: float) -> int:
+        return int(np.argmax(np.float32(v) * W[0] + b))  # float32 arithmetic throughout
+
+    def predict64(v: float) -> int:
+        return int(np.argmax(v * W[0].astype(np.float64) + b.astype(np.float64)))
+
+    boundary = float((b[1] - b[0]) / (W[0, 0] - W[0, 1]))  # where the two logits are equal
+    point = next(v for v in boundary + np.abs(boundary) * 1e-7 * np.linspace(-50, 50, 1001)
+                 if predict32(v) != predict64(v))
+    res = train_sequence([Task("t", x, y, np.array([[point]]), np.array([predict32(point)]))], **kw)
+    assert res.accuracy[0, 0] == 1.0

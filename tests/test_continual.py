@@ -506,3 +506,25 @@ def test_dtype_float32_trains_and_evaluates_float64_tasks_in_float32() -> None:
                  if predict32(v) != predict64(v))
     res = train_sequence([Task("t", x, y, np.array([[point]]), np.array([predict32(point)]))], **kw)
     assert res.accuracy[0, 0] == 1.0
+
+
+def test_an_overflowing_fisher_between_tasks_is_reported_as_such() -> None:
+    """EWC on inputs near 1e160: the squared per-sample gradients (~x^2 ~ 1e320) overflow in the Fisher
+    computed after the first task. That must stop training with the Fisher named and the inputs' size, not
+    later as a divergence blamed on the learning rate, and no RuntimeWarning may leak out."""
+    import warnings
+
+    gen = np.random.default_rng(0)
+    tasks = [
+        Task(f"t{k}", gen.random((6, 2)) * 1e160, np.arange(6) % 2, gen.random((3, 2)) * 1e160, np.arange(3) % 2)
+        for k in range(2)
+    ]
+    biggest = float(np.abs(tasks[0].x_train).max())  # the Fisher after task t0 is taken over t0's training inputs
+    message = (
+        "The Fisher diagonal after task 't0' overflowed to infinity for finite inputs; "
+        f"got inputs up to {biggest:.3g}: scale them down."
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(FloatingPointError, match="^" + re.escape(message) + "$"):
+            train_sequence(tasks, layer_sizes=[2, 2], method="ewc", epochs=1, learning_rate=1e-300, rng=0)

@@ -269,6 +269,17 @@ def _fisher(x: np.ndarray, params: Params, activation: str, labels: np.ndarray |
 # --8<-- [end:fisher]
 
 
+def _task_fisher(name: str, x: np.ndarray, params: Params, activation: str, gen: np.random.Generator) -> Params:
+    """`_fisher` after task `name` in `train_sequence`, refusing one that overflowed (it would poison EWC)."""
+    fisher = _fisher(x, params, activation, None, gen)
+    if not all(np.isfinite(v).all() for v in fisher.values()):
+        raise FloatingPointError(
+            f"The Fisher diagonal after task {name!r} overflowed to infinity for finite inputs; "
+            f"got inputs up to {float(np.abs(x).max()):.3g}: scale them down."
+        )
+    return fisher
+
+
 def fisher_diagonal(
     x: ArrayLike,
     params: Params,
@@ -660,7 +671,7 @@ def train_sequence(
                     buffer = _update_buffer(buffer, task, replay_size, gen)
                 elif method == "ewc":
                     anchors.append(params)  # sgd_step returns new arrays, so this stays as it is
-                    fishers.append(_fisher(x_tr, params, act, None, fisher_gen))
+                    fishers.append(_task_fisher(tasks[i].name, x_tr, params, act, fisher_gen))
     return ContinualResult(
         accuracy=acc, params=params, method=method, task_names=tuple(t.name for t in tasks), fishers=fishers,
         losses=losses,

@@ -12,7 +12,9 @@ is rendered from the JSON. ``make mutation`` runs everything and then this.
     python tools/mutation_report.py [--project DIR]
 
 ``--project`` is the checkout whose ``mutation/`` folder is updated (default:
-this one), so a run in a scratch copy can report into the working tree.
+this one), so a run in a scratch copy can report into the working tree;
+``--modules mlp,continual`` reports only those modules (a scratch copy may
+hold complete but older results for others).
 """
 
 from __future__ import annotations
@@ -104,11 +106,21 @@ def render(rows: dict[str, dict[str, Any]]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=Path(__file__).resolve().parents[1])
-    folder = parser.parse_args().project / "mutation"
+    parser.add_argument("--modules", help="comma-separated modules to report (default: every module completely run); "
+                        "for a scratch copy whose other modules' results are older than the code")
+    args = parser.parse_args()
+    folder = args.project / "mutation"
     folder.mkdir(exist_ok=True)
     store = folder / "results.json"
     rows = json.loads(store.read_text(encoding="utf-8")) if store.exists() else {}
-    rows.update(rows_from_run(results(), equivalents(folder)))
+    new_rows = rows_from_run(results(), equivalents(folder))
+    if args.modules:
+        wanted = set(args.modules.split(","))
+        missing = wanted - set(new_rows)
+        if missing:
+            parser.error(f"no complete run here for {', '.join(sorted(missing))}")
+        new_rows = {name: row for name, row in new_rows.items() if name in wanted}
+    rows.update(new_rows)
     store.write_text(json.dumps(rows, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     text = render(rows)
     (folder / "summary.md").write_text(text, encoding="utf-8")

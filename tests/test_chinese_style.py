@@ -214,7 +214,10 @@ def check_introduced_terms(text: str, page: str, terms: list[Term]) -> list[Hit]
     return hits
 
 
-_ASCII_LABEL = re.compile(r"(?<![\w\\$])\([a-h]\)(?=\s*[^\s\w]|\s*[" + CJK + r"]|\s*$)")
+# a label before punctuation, a Chinese character or the end of a line, or one that starts a line ("    (a) 9 次…")
+_ASCII_LABEL = re.compile(
+    r"(?<![\w\\$])\([a-h]\)(?=\s*[^\s\w]|\s*[" + CJK + r"]|\s*$)|^[ \t>]*\([a-h]\)(?=[ \t])", re.MULTILINE
+)
 
 
 def check_exercise_labels(text: str, page: str) -> list[Hit]:
@@ -378,6 +381,8 @@ Hopfield and Tank 的网络很有名。
 **1.（手算）** (a) 求极小点。(b) 比较两者。
 
 准确率超过 90 % 之后不再上升。
+
+    (c) 9 次多项式有 10 个系数。
 """
 
 GOOD_PAGE = """# 示例
@@ -417,7 +422,7 @@ def test_checks_reject_a_bad_page_and_accept_a_good_one(terms: list[Term]) -> No
     assert [h.line for h in bad["conjunctions"]] == [5, 5, 7]
     assert [h.line for h in bad["forbidden"]] == [9]
     assert [h.line for h in bad["introduced"]] == [9, 9]  # 海马体（hippocampus）, 一轮（sweep）
-    assert [h.line for h in bad["labels"]] == [11, 11]
+    assert [h.line for h in bad["labels"]] == [11, 11, 15]
     assert [h.line for h in bad["percent"]] == [13]
     good = [
         check_quotes(GOOD_PAGE, "good"),

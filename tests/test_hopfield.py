@@ -365,3 +365,38 @@ def test_sign_keep_ties_with_tie_tolerance_is_the_rule_of_update_sync() -> None:
     states = random_patterns(6, 30, seed=3)
     expected = sign_keep_ties(states @ W.T, states, tol=tie_tolerance(W))
     np.testing.assert_array_equal(update_sync(W, states), expected)
+
+
+def _nearly_symmetric_cycle() -> np.ndarray:
+    """Neurons 2 and 3 strongly coupled (w = 1); neurons 0 and 1 coupled only by w_01 = 1e-11 and
+    w_10 = -1e-11. That asymmetry (2e-11) is within the rounding allowance (1e-10 * max|w|), so `W`
+    is accepted; if the fields +-1e-11 counted as non-ties, s_0 would copy s_1 while s_1 copies -s_0,
+    and asynchronous updates of neurons 0 and 1 would chase each other for ever."""
+    W = np.zeros((4, 4))
+    W[2, 3] = W[3, 2] = 1.0
+    W[0, 1], W[1, 0] = 1e-11, -1e-11
+    return W
+
+
+def test_tie_tolerance_covers_the_asymmetry_that_is_accepted() -> None:
+    W = _nearly_symmetric_cycle()
+    # rows 0 and 1: (1/2) * |1e-11 - (-1e-11)| = 1e-11 (exact in binary: doubling and halving);
+    # the rounding term is 1e-12 * (largest row sum of |w|, 1) = 1e-12
+    assert tie_tolerance(W) == 1e-11
+    # exactly symmetric weights with a zero diagonal keep the rounding term alone
+    assert tie_tolerance(np.array([[0.0, 2.0, -1.0], [2.0, 0.0, 0.5], [-1.0, 0.5, 0.0]])) == 1e-12 * 3
+    # a diagonal within the allowance counts in full: |w_00| = 5e-11 with nothing else in row 0
+    D = np.zeros((3, 3))
+    D[1, 2] = D[2, 1] = 1.0
+    D[0, 0] = 5e-11
+    assert tie_tolerance(D) == 5e-11
+
+
+def test_accepted_nearly_symmetric_weights_cannot_make_recall_cycle() -> None:
+    W = _nearly_symmetric_cycle()
+    cue = np.array([1.0, 1.0, 1.0, -1.0])
+    result = recall(W, cue, max_steps=10)
+    assert bool(result.converged) and result.steps <= 2
+    # nothing may move on the tiny fields of neurons 0 and 1; neurons 2 and 3 settle to agree
+    assert result.state[:2].tolist() == [1.0, 1.0]
+    assert result.state[2] == result.state[3]

@@ -23,8 +23,12 @@ dynamics deterministic and the energy argument intact. With Hebbian weights
 $N h_i$ is a sum of $p(N - 1)$ terms $\pm 1$, so exact zero fields occur
 whenever $p(N - 1)$ is even. Such a field may come out of floating point as
 $\pm 10^{-17}$, so "zero" means $|h_i| \le 10^{-12} \max_i \sum_j |w_{ij}|$,
-far below the smallest non-zero field of Hebbian weights. `update_async`,
-`update_sync`, `recall` and `one_step_error_rate` all use this one rule.
+far below the smallest non-zero field of Hebbian weights. Weights count as
+symmetric up to rounding; when they are not exactly symmetric, "zero" also
+covers every field that their asymmetry and diagonal could move across zero
+(`tie_tolerance`), so every asynchronous flip still lowers the energy of the
+symmetric part and the updates cannot cycle. `update_async`, `update_sync`,
+`recall` and `one_step_error_rate` all use this one rule.
 
 All arrays returned are float64.
 
@@ -172,7 +176,11 @@ def energy(W: ArrayLike, state: ArrayLike) -> float:
 
 def _tie_tolerance(W: np.ndarray) -> float:
     """Fields smaller than this are zero up to rounding (see the module notes on ties)."""
-    return 1e-12 * float(np.abs(W).sum(axis=1).max(initial=0.0))
+    rounding = 1e-12 * float(np.abs(W).sum(axis=1).max(initial=0.0))
+    # How far W's (rounding-level) asymmetry and diagonal can move a field away from the field of its
+    # symmetric, zero-diagonal part: a flip on a larger field lowers that part's energy.
+    slack = float((0.5 * np.abs(W - W.T).sum(axis=1) + np.abs(np.diagonal(W))).max(initial=0.0))
+    return max(rounding, slack)
 
 
 def _sign_keep_ties(field: np.ndarray, current: np.ndarray, tol: float) -> np.ndarray:
@@ -180,7 +188,16 @@ def _sign_keep_ties(field: np.ndarray, current: np.ndarray, tol: float) -> np.nd
 
 
 def tie_tolerance(W: ArrayLike) -> float:
-    r"""The largest field that counts as zero (a tie) for weights `W`: $10^{-12} \max_i \sum_j |w_{ij}|$.
+    r"""The largest field that counts as zero (a tie) for weights `W`.
+
+    $\tau = \max\big(10^{-12} \max_i \sum_j |w_{ij}|,\;
+    \max_i (\tfrac12 \sum_j |w_{ij} - w_{ji}| + |w_{ii}|)\big)$. The first
+    term absorbs rounding in the fields; the second is zero for exactly
+    symmetric weights with a zero diagonal, and otherwise bounds how far the
+    rounding-level asymmetry and diagonal that `W` may have can move a field
+    $h_i$ from the field of the symmetric, zero-diagonal part of `W`. A neuron
+    that flips on a field $|h_i| > \tau$ therefore lowers that part's
+    energy, so asynchronous updates cannot cycle.
 
     This is the one notion of a zero field that `update_async`,
     `update_sync`, `recall` and `one_step_error_rate` use (see the module

@@ -48,7 +48,7 @@ class Visit:
         self.console_errors: list[str] = []
         self.finished: list[Any] = []  # every request that completed, the page's workers' included
         self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("requestfinished", self.finished.append)
+        self.page.on("requestfinished", lambda r: self.finished.append(r))
         self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(
             f"{m.text} ({m.location.get('url', '')})"))
         self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))

@@ -13,19 +13,25 @@
   blocks, through markdown-exec's public ``formatters`` table and
   ``base_format`` (see ``hooks/blockcache.py``: fresh sessions per page and
   language, printed output reused when nothing it depends on changed).
+* ``on_pre_build``: list each stylesheet and script once (:func:`unique_assets`);
+  plugins that add theirs in ``on_config`` add them again for every language.
 * ``on_page_markdown``: start every page (in every language) with fresh
   sessions, tell ``nnbook`` which language is being built, and record the
   date of the page's last commit, as a date (``<time datetime>``, the
   sitemap's ``lastmod``) and written in the page's language
   (:func:`nnbook.languages.format_date`).
 * ``on_env``: give the templates :func:`switch_target`, where each entry of
-  the language switch goes.
+  the language switch goes, and :func:`search_config`, which points a page's
+  search at its own language's index and at the book's search worker.
 * ``on_post_template``: keep the default language's ``404.html``. The site has
   one error page at its root (a static host answers every missing address
   with it), and each language's build writes it; without this the last
   language built would win.
 * ``on_post_build``: copy KaTeX from ``node_modules`` into the site, so the
-  site serves its own maths assets and makes no request to another host.
+  site serves its own maths assets and makes no request to another host; and
+  write one search index per language (:func:`split_search_index`):
+  ``search/search_index.json`` with the English pages only,
+  ``zh/search/search_index.json`` with the Chinese pages only.
 
 Language links are the theme's business: ``overrides/partials/alternate.html``
 makes the switch point at the same page in the other language with relative
@@ -40,7 +46,9 @@ any path; the 404 page, canonical links and the sitemap use it.
 
 from __future__ import annotations
 
+import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -50,7 +58,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 sys.modules.pop("blockcache", None)  # `mkdocs serve` reloads this module on every rebuild: reload its helper too
 from blockcache import BlockRunner, BlockStore, environment_key, input_files  # noqa: E402
@@ -70,7 +81,7 @@ from nnbook.languages import (  # noqa: E402
     site_prefix,
 )
 
-__all__ = ["LANGUAGES", "switch_target", "twin_problems"]
+__all__ = ["LANGUAGES", "search_config", "unique_assets", "split_search_index", "switch_target", "twin_problems"]
 
 
 def twin_problems(docs_dir: Path) -> list[str]:
@@ -171,6 +182,25 @@ def on_config(config):  # noqa: ANN001, ANN201
     return config
 
 
+def unique_assets(assets: list[Any]) -> list[Any]:
+    """``assets`` (``extra_css`` or ``extra_javascript`` entries) without repeats, in their first order."""
+    seen: set[str] = set()
+    unique = []
+    for asset in assets:
+        key = str(asset)
+        if key not in seen:
+            seen.add(key)
+            unique.append(asset)
+    return unique
+
+
+def on_pre_build(config):  # noqa: ANN001, ANN201
+    """List each stylesheet and script once: markdown-exec and mkdocstrings add theirs in ``on_config``, which
+    runs again for every language mkdocs-static-i18n builds on the same configuration."""
+    config["extra_css"][:] = unique_assets(config["extra_css"])
+    config["extra_javascript"][:] = unique_assets(config["extra_javascript"])
+
+
 def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, ARG001
     import nnbook
 
@@ -212,8 +242,41 @@ def switch_target(alternate: dict[str, str], page: Any, *, site_url: str | None)
     return link
 
 
+# The page's configuration for Material's script, as the theme writes it (block `config` of base.html).
+CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
+SEARCH_WORKER = "search-whole-words.js"  # overrides/assets/javascripts/workers/
+
+
+def search_config(block: str, base_url: str, language: str) -> Markup:
+    """The theme's ``__config`` block with the search of the page's language.
+
+    Material's script fetches ``search/search_index.json`` relative to the
+    config's ``base`` and resolves the results' locations against it; for a
+    page in a language other than the default that becomes the language's root
+    (``base_url`` + ``zh/``), where :func:`split_search_index` writes that
+    language's index. The worker becomes the book's wrapper
+    (``search-whole-words.js``) next to Material's, given Material's worker's
+    name as ``?material=``.
+    """
+    match = CONFIG_SCRIPT.search(block)
+    if match is None:
+        raise PluginError("search_config: the theme's `config` block has no <script id=\"__config\">; "
+                          f"Material's base.html changed. Got: {block[:200]!r}")
+    data = json.loads(match.group(2))
+    if not isinstance(data.get("base"), str) or not isinstance(data.get("search"), str):
+        raise PluginError(f"search_config: expected `base` and `search` strings in __config; got {sorted(data)}")
+    prefix = site_prefix(language)
+    if prefix:
+        data["base"] = posixpath.join(base_url, prefix)
+    folder, material_worker = posixpath.split(data["search"])
+    data["search"] = posixpath.join(folder, SEARCH_WORKER) + "?material=" + material_worker
+    script = match.group(1) + str(htmlsafe_json_dumps(data)) + match.group(3)
+    return Markup(block[: match.start()] + script + block[match.end():])
+
+
 def on_env(env, config, files):  # noqa: ANN001, ANN201, ARG001
     env.globals["switch_target"] = partial(switch_target, site_url=config["site_url"])
+    env.globals["search_config"] = search_config
     return env
 
 
@@ -224,8 +287,53 @@ def on_post_template(output_content, template_name, config):  # noqa: ANN001, AN
     return output_content
 
 
+def split_search_index(index: dict[str, Any], language: str) -> dict[str, Any]:
+    """The part of a search index (Material's ``{"config", "docs"}``) in ``language``, located from its root.
+
+    Pages of the default language are those outside every other language's
+    folder; a Chinese entry ``zh/backprop/#x`` becomes ``backprop/#x``, since
+    Chinese pages resolve their results from ``zh/`` (:func:`search_config`).
+    The default language's index asks for that language's stemmer only (an
+    English index needs no Chinese word list); the others keep the configured
+    languages, as their pages mix in English terms.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"`language` must be one of {LANGUAGES}; got {language!r}.")
+    if not isinstance(index, dict) or not isinstance(index.get("docs"), list) or "config" not in index:
+        raise ValueError(f"`index` must be a search index with `config` and `docs`; got {str(index)[:100]!r}.")
+    others = tuple(site_prefix(lang) for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
+    prefix = site_prefix(language)
+    if prefix:
+        docs = [{**d, "location": d["location"][len(prefix):]} for d in index["docs"]
+                if d["location"].startswith(prefix)]
+    else:
+        docs = [d for d in index["docs"] if not d["location"].startswith(others)]
+    config = dict(index["config"])
+    if not prefix:
+        config["lang"] = [language]
+    return {"config": config, "docs": docs}
+
+
+@event_priority(-200)  # after mkdocs-static-i18n's (-100), which writes the index of all languages at the very end
 def on_post_build(config):  # noqa: ANN001, ANN201
     target = Path(config["site_dir"]) / "assets" / "katex"
     if not target.exists():
         unused = shutil.ignore_patterns("*.mjs", "katex.js", "katex.css", "*.ttf", "*.woff")
         shutil.copytree(KATEX_DIST, target, ignore=unused)
+    # Each language's build ends here, and finds in search/search_index.json what Material's search plugin
+    # wrote last. The Chinese build (run inside the English one) finds the index of its own pages; the English
+    # build, last of all, finds the index of every language that mkdocs-static-i18n writes after the other
+    # builds, and takes its English pages from it (not the Chinese ones: that index leaves out Chinese entries
+    # that are the same as English ones, such as the API reference's docstrings). The theme's language is no
+    # guide here: mkdocs-static-i18n leaves the configuration of the last language built in place.
+    written = Path(config["site_dir"]) / "search" / "search_index.json"
+    if not written.is_file():
+        return
+    index = json.loads(written.read_text(encoding="utf-8"))
+    parts = {language: split_search_index(index, language) for language in LANGUAGES}
+    present = [language for language, part in parts.items() if part["docs"]]
+    for language in present if len(present) == 1 else [DEFAULT_LANGUAGE]:
+        target_index = Path(config["site_dir"]) / site_prefix(language) / "search" / "search_index.json"
+        target_index.parent.mkdir(parents=True, exist_ok=True)
+        target_index.write_text(json.dumps(parts[language], ensure_ascii=False, separators=(",", ":")),
+                                encoding="utf-8")

@@ -109,10 +109,10 @@ def _tokens(text: str, separator: str) -> set[str]:
 
 @pytest.mark.parametrize(
     ("term", "page"),
-    [("反向传播", "zh/backprop/"), ("梯度", "zh/training/"), ("激活函数", "zh/forward/")],
+    [("反向传播", "backprop/"), ("梯度", "training/"), ("激活函数", "forward/")],  # the Chinese index, located from zh/
 )
 def test_chinese_search_index_is_segmented(built_site: Path, term: str, page: str) -> None:
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = json.loads((built_site / "zh" / "search" / "search_index.json").read_text(encoding="utf-8"))
     separator = index["config"]["separator"]
     assert "\\u200b" in separator
     pages = {doc["location"].split("#")[0] for doc in index["docs"]
@@ -218,3 +218,17 @@ def test_last_updated_date_and_footer_are_in_the_page_language(built_site: Path,
     words = ("Built from", ",", "commit") if lang == "en" else ("构建自", "，", "提交")
     pattern = rf"{words[0]} <code>nnmem [0-9][^<]*</code>{words[1]}\s+{words[2]} <code>([0-9a-f]{{12}}|unknown)</code>"
     assert re.fullmatch(pattern, footer.group(1)), footer.group(1)
+
+
+@pytest.mark.parametrize("lang", ["en", pytest.param("zh", marks=pytest.mark.xfail(strict=True, reason=(
+    "markdown-exec's _markdown_exec_pyodide.css/.js are still linked twice on Chinese pages: it adds them after "
+    "on_pre_build (mkdocstrings' stylesheet is now once); not fixed yet")))])
+def test_each_stylesheet_and_script_is_linked_once(built_site: Path, lang: str) -> None:
+    """markdown-exec and mkdocstrings add their files again for each language built; the hook lists them once."""
+    for name in PAGES:
+        tags = Attributes(html_of(built_site, lang, name)).tags
+        sheets = [a["href"] for tag, a in tags if tag == "link" and a.get("rel") == "stylesheet"]
+        scripts = [a["src"] for tag, a in tags if tag == "script" and a.get("src")]
+        repeated = sorted({u for u in sheets + scripts if (sheets + scripts).count(u) > 1})
+        assert repeated == [], f"{lang}/{name}: linked more than once: {repeated}"
+        assert any(u.endswith("_mkdocstrings.css") for u in sheets)

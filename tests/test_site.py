@@ -120,6 +120,15 @@ def test_chinese_search_index_is_segmented(built_site: Path, term: str, page: st
     assert page in pages, f"{term!r} is not a search token of {page}"
 
 
+def test_chinese_punctuation_separates_search_words(built_site: Path) -> None:
+    """Full-width punctuation ends a word, so a search for Hopfield does not mark "（Hopfield"."""
+    index = json.loads((built_site / "zh" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    punctuation = set("（），。：；！？、“”‘’《》")
+    glued = {t for doc in index["docs"] for t in _tokens(doc["text"] + " " + doc["title"], index["config"]["separator"])
+             if punctuation & set(t)}
+    assert not glued, f"{len(glued)} search words with punctuation, e.g. {sorted(glued)[:5]}"
+
+
 def test_api_reference_renders_docstrings_with_maths(built_site: Path) -> None:
     for lang in ("en", "zh"):
         html = html_of(built_site, lang, "api")

@@ -20,7 +20,9 @@
   date of the page's last commit, as a date (``<time datetime>``, the
   sitemap's ``lastmod``) and written in the page's language
   (:func:`nnbook.languages.format_date`).
-* ``on_env``: give the templates :func:`switch_target`, where each entry of
+* ``on_env`` (after the plugins'): list each stylesheet and script once again,
+  as markdown-exec adds its pyodide files in its own ``on_env``; give the
+  templates :func:`switch_target`, where each entry of
   the language switch goes, and :func:`search_config`, which points a page's
   search at its own language's index and at the book's search worker.
 * ``on_post_template``: keep the default language's ``404.html``. The site has
@@ -274,9 +276,12 @@ def search_config(block: str, base_url: str, language: str) -> Markup:
     return Markup(block[: match.start()] + script + block[match.end():])
 
 
+@event_priority(-100)  # after the plugins' on_env: markdown-exec adds its pyodide assets there, once per language
 def on_env(env, config, files):  # noqa: ANN001, ANN201, ARG001
     env.globals["switch_target"] = partial(switch_target, site_url=config["site_url"])
     env.globals["search_config"] = search_config
+    config["extra_css"][:] = unique_assets(config["extra_css"])
+    config["extra_javascript"][:] = unique_assets(config["extra_javascript"])
     return env
 
 

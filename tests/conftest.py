@@ -23,17 +23,24 @@ pages' own code (prose claims, notebooks) use ``experiment_cache``: the first
 build's cache once that build has finished, so they reuse the experiments it
 computed instead of computing them a second time (``$NNBOOK_CACHE_DIR``, if
 set, wins; with no build in the session, a fresh temporary cache). Every ``mkdocs build``
-the tests run goes through :func:`run_mkdocs_build`, which counts it; the
-count is printed at the end of the run ("mkdocs builds in this session").
-Fast tier without any build: ``pytest -m "not docs"``.
+the tests run goes through :func:`run_mkdocs_build` or :class:`BookBuild`,
+which count it; the count is printed at the end of the run ("mkdocs builds in
+this run").
+
+``make test`` runs the tests in two processes (pytest-xdist, ``-n 2 --dist
+loadfile``: each test file stays in one process, so a file's module fixtures
+are made once); the processes of a run share the builds (see
+:class:`BookBuild`). Fast tier without any build: ``pytest -m "not docs"``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -74,8 +81,39 @@ def xor() -> tuple[np.ndarray, np.ndarray]:
 
 
 # --- every `mkdocs build` the tests run -------------------------------------------------------
+#
+# One run of the tests may be several processes (``pytest -n 2`` with pytest-xdist: a controller and
+# workers). They share one temporary folder, named in ``$NNBOOK_TEST_BUILDS`` by the first process
+# (the only one, or the controller, whose workers inherit its environment), which removes it at the
+# end. Each whole-book build is started by whichever process claims it first and runs in its own
+# process group; every process waits for the return code the build's wrapper writes when it ends.
 
-BUILD_LOG: list[tuple[str, float]] = []  # (what was built, seconds)
+BUILDS_ENV = "NNBOOK_TEST_BUILDS"
+BUILDS_OWNER = pytest.StashKey[Path]()
+
+# Runs one command with its output in a log file, then writes "<return code> <seconds>" atomically.
+_BUILD_WRAPPER = """
+import os, subprocess, sys, time
+rc_file, log_file, *command = sys.argv[1:]
+t0 = time.perf_counter()
+with open(log_file, "wb") as log:
+    rc = subprocess.call(command, stdout=log, stderr=subprocess.STDOUT)
+with open(rc_file + ".tmp", "w") as out:
+    out.write(f"{rc} {time.perf_counter() - t0:.3f}")
+os.replace(rc_file + ".tmp", rc_file)
+"""
+
+
+def _builds_root() -> Path | None:
+    root = os.environ.get(BUILDS_ENV)
+    return Path(root) if root else None
+
+
+def _log_small_build(seconds: float, what: str) -> None:
+    root = _builds_root()
+    if root is not None:
+        with open(root / "small-builds.log", "a", encoding="utf-8") as log:
+            log.write(f"{seconds:.3f}\t{what}\n")
 
 
 def mkdocs_command(site_dir: Path, config_file: Path | None = None) -> list[str]:
@@ -91,11 +129,11 @@ def build_env(cache_dir: Path) -> dict[str, str]:
 
 def run_mkdocs_build(site_dir: Path, cache_dir: Path, *, config_file: Path | None = None,
                      what: str = "fixture site") -> subprocess.CompletedProcess[str]:
-    """Run one strict `mkdocs build` in a subprocess (counted in the session's build log)."""
+    """Run one strict `mkdocs build` in a subprocess (counted in the run's build log)."""
     t0 = time.perf_counter()
     proc = subprocess.run(mkdocs_command(site_dir, config_file), cwd=ROOT, env=build_env(cache_dir),
                           capture_output=True, text=True)
-    BUILD_LOG.append((what, time.perf_counter() - t0))
+    _log_small_build(time.perf_counter() - t0, what)
     return proc
 
 
@@ -103,78 +141,98 @@ def run_mkdocs_build(site_dir: Path, cache_dir: Path, *, config_file: Path | Non
 class BookBuild:
     """A strict build of the whole book into ``site``, from an empty experiment cache ``cache``.
 
-    Started in the background by :meth:`start`; :meth:`wait` returns the site
-    directory or fails the calling test with the end of the build's output.
+    :meth:`start` starts it in the background unless another process of this
+    test run has; :meth:`wait` returns the site directory or fails the calling
+    test with the end of the build's output; :meth:`finish` only waits.
     """
 
     name: str
-    site: Path
-    cache: Path
+    root: Path
     process: subprocess.Popen[bytes] | None = None
-    log_file: Path | None = None
-    started: float = 0.0
-    seconds: float | None = None
-    returncode: int | None = None
-    _reaper: threading.Thread | None = None
+
+    @property
+    def site(self) -> Path:
+        return self.root / self.name / "site"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / self.name / "cache"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / f"{self.name}.log"
+
+    def _file(self, suffix: str) -> Path:
+        return self.root / f"{self.name}.{suffix}"
+
+    def started(self) -> bool:
+        return self._file("claim").exists()
 
     def start(self) -> None:
-        if self.process is not None:
-            return
+        try:
+            os.close(os.open(self._file("claim"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return  # this process or another one of the run has started it
         self.cache.mkdir(parents=True, exist_ok=True)
-        self.log_file = self.site.parent / f"{self.name}.log"
-        self.started = time.perf_counter()
         env = {**build_env(self.cache), "NNBOOK_SITE_URL": HOSTED_URL}
-        with open(self.log_file, "wb") as log:
-            self.process = subprocess.Popen(mkdocs_command(self.site), cwd=ROOT, env=env,
-                                            stdout=log, stderr=subprocess.STDOUT)
-        self._reaper = threading.Thread(target=self._reap, daemon=True)  # records when the build ends
-        self._reaper.start()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _BUILD_WRAPPER, str(self._file("rc")), str(self.log_file),
+             *mkdocs_command(self.site)],
+            cwd=ROOT, env=env, start_new_session=True,
+        )
+        self._file("pid").write_text(str(self.process.pid), encoding="utf-8")
 
-    def _reap(self) -> None:
-        assert self.process is not None
-        returncode = self.process.wait()
-        self.seconds = time.perf_counter() - self.started
-        self.returncode = returncode
-        BUILD_LOG.append((f"whole book ({self.name})", self.seconds))
+    def result(self) -> tuple[int, float] | None:
+        """(return code, seconds) once the build has ended, else None."""
+        try:
+            code, seconds = self._file("rc").read_text(encoding="utf-8").split()
+        except FileNotFoundError:
+            return None
+        return int(code), float(seconds)
+
+    def _alive(self) -> bool:
+        if self.process is not None:
+            return self.process.poll() is None
+        try:
+            os.kill(int(self._file("pid").read_text(encoding="utf-8")), 0)
+        except (FileNotFoundError, ValueError):
+            return True  # claimed, and its pid not written yet
+        except ProcessLookupError:
+            return False
+        return True
+
+    def finish(self) -> bool:
+        """Start the build if nobody has, wait for it to end (without failing the caller); whether it succeeded."""
+        self.start()
+        while (done := self.result()) is None:
+            if not self._alive() and self.result() is None:
+                return False  # the build's wrapper was killed
+            time.sleep(0.2)
+        return done[0] == 0
 
     def wait(self) -> Path:
-        self.start()
-        assert self._reaper is not None and self.log_file is not None
-        self._reaper.join()
-        if self.returncode != 0:
-            output = self.log_file.read_text(encoding="utf-8", errors="replace")
+        if not self.finish():
+            output = self.log_file.read_text(encoding="utf-8", errors="replace") if self.log_file.exists() else ""
             pytest.fail(f"`mkdocs build --strict` of the whole book ({self.name}) failed:\n{output[-8000:]}")
         return self.site
 
-    def finish(self) -> bool:
-        """Wait for a started build to end (without failing the caller); whether it succeeded."""
-        assert self._reaper is not None
-        self._reaper.join()
-        return self.returncode == 0
-
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        """Stop the build if it is still running (its whole process group)."""
+        try:
+            pid = int(self._file("pid").read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return
+        if self.result() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGTERM)
 
 
 class BookBuilds:
-    """The session's (at most two) builds of the whole book, in one temporary directory."""
+    """The test run's (at most two) builds of the whole book, in the run's shared temporary folder."""
 
-    def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="nnmem-test-builds-"))
-        self.first = BookBuild("first", self.root / "first" / "site", self.root / "first" / "cache")
-        self.second = BookBuild("second", self.root / "second" / "site", self.root / "second" / "cache")
-        for build in (self.first, self.second):
-            build.site.parent.mkdir(parents=True)
-
-    def close(self) -> None:
-        for build in (self.first, self.second):
-            build.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
+    def __init__(self, root: Path) -> None:
+        self.first = BookBuild("first", root)
+        self.second = BookBuild("second", root)
 
 
 BUILDS_KEY = pytest.StashKey[BookBuilds]()
@@ -182,8 +240,27 @@ BUILDS_KEY = pytest.StashKey[BookBuilds]()
 
 def _builds(config: pytest.Config) -> BookBuilds:
     if BUILDS_KEY not in config.stash:
-        config.stash[BUILDS_KEY] = BookBuilds()
+        root = _builds_root()
+        assert root is not None, "pytest_configure names the run's build folder"
+        config.stash[BUILDS_KEY] = BookBuilds(root)
     return config.stash[BUILDS_KEY]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _builds_root() is None:  # the first process of this test run
+        root = Path(tempfile.mkdtemp(prefix="nnmem-test-builds-"))
+        os.environ[BUILDS_ENV] = str(root)
+        config.stash[BUILDS_OWNER] = root
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    root = config.stash.get(BUILDS_OWNER, None)
+    if root is not None:
+        builds = BookBuilds(root)
+        for build in (builds.first, builds.second):
+            build.stop()
+        shutil.rmtree(root, ignore_errors=True)
+        del os.environ[BUILDS_ENV]
 
 
 def _needs_book(item: pytest.Item) -> bool:
@@ -214,21 +291,21 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         builds.second.start()  # two processes: the machine's two cores build both at once
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    if BUILDS_KEY in session.config.stash:
-        session.config.stash[BUILDS_KEY].close()
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not BUILD_LOG:
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    root = config.stash.get(BUILDS_OWNER, None)
+    if root is None:
         return
-    full = [s for what, s in BUILD_LOG if what.startswith("whole book")]
-    small = [s for what, s in BUILD_LOG if not what.startswith("whole book")]
-    terminalreporter.write_line(
-        f"mkdocs builds in this session: {len(full)} of the whole book"
-        f" ({', '.join(f'{s:.0f} s' for s in full) or '-'}), {len(small)} of small fixture sites"
-        f" ({sum(small):.0f} s in all)"
-    )
+    builds = BookBuilds(root)
+    full = [done[1] for b in (builds.first, builds.second) if (done := b.result()) is not None]
+    log = root / "small-builds.log"
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    small = [float(line.split("\t")[0]) for line in lines]
+    if full or small:
+        terminalreporter.write_line(
+            f"mkdocs builds in this run: {len(full)} of the whole book"
+            f" ({', '.join(f'{s:.0f} s' for s in full) or '-'}), {len(small)} of small fixture sites"
+            f" ({sum(small):.0f} s in all)"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -257,9 +334,9 @@ def experiment_cache(request: pytest.FixtureRequest) -> Iterator[str]:
     if os.environ.get("NNBOOK_CACHE_DIR"):
         yield os.environ["NNBOOK_CACHE_DIR"]
         return
-    builds = request.config.stash.get(BUILDS_KEY, None)
+    builds = _builds(request.config)
     temporary = None
-    if builds is not None and builds.first.process is not None:
+    if builds.first.started():
         builds.first.finish()
         cache = builds.first.cache
     else:

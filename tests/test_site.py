@@ -229,9 +229,7 @@ def test_last_updated_date_and_footer_are_in_the_page_language(built_site: Path,
     assert re.fullmatch(pattern, footer.group(1)), footer.group(1)
 
 
-@pytest.mark.parametrize("lang", ["en", pytest.param("zh", marks=pytest.mark.xfail(strict=True, reason=(
-    "markdown-exec's _markdown_exec_pyodide.css/.js are still linked twice on Chinese pages: it adds them after "
-    "on_pre_build (mkdocstrings' stylesheet is now once); not fixed yet")))])
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_each_stylesheet_and_script_is_linked_once(built_site: Path, lang: str) -> None:
     """markdown-exec and mkdocstrings add their files again for each language built; the hook lists them once."""
     for name in PAGES:

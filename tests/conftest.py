@@ -28,9 +28,10 @@ which count it; the count is printed at the end of the run ("mkdocs builds in
 this run").
 
 ``make test`` runs the tests in two processes (pytest-xdist, ``-n 2 --dist
-loadfile``: each test file stays in one process, so a file's module fixtures
-are made once); the processes of a run share the builds (see
-:class:`BookBuild`). Fast tier without any build: ``pytest -m "not docs"``.
+loadgroup``: tests are shared out one by one, except those marked with one
+``xdist_group``, which stay in one process, e.g. the checks of one page in
+the browser, or the PDF tests, whose module fixture prints the book); the
+processes of a run share the builds (see :class:`BookBuild`). Fast tier without any build: ``pytest -m "not docs"``.
 """
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ from pypdf.generic import Fit, NameObject, TextStringObject
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "forward"  # equations, two SVG figures, code, exercises with solutions
 HAN = re.compile(r"[\u4e00-\u9fff]")
+# One test process runs this file (make test: pytest -n 2 --dist loadgroup), so the book is printed once.
+pytestmark = pytest.mark.xdist_group("pdf")
 
 
 def load_make_pdf() -> Any:

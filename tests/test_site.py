@@ -207,6 +207,7 @@ def test_404_page_is_english_and_loads_everything_from_the_sub_path(built_site: 
     switch = [(a.get("hreflang"), a.get("href")) for tag, a in tags if "md-select__link" in (a.get("class") or "")]
     assert switch == [("en", path), ("zh", path + "zh/")]
     assert '"base": "' + path + '"' in text  # Material's scripts resolve the search index from here
+    assert "md-sidebar" not in text  # no navigation in one language on the page of both
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

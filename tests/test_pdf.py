@@ -10,6 +10,7 @@ failure. Never `playwright install`: the browser is the system's ``/usr/bin/chro
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib.util
 import io
@@ -82,8 +83,9 @@ def chapter_title(built_site: Path, lang: str, slug: str) -> str:
     return strip_tags(h1.group(1)).rstrip("¶").strip()
 
 
+@functools.cache
 def page_texts(path: Path) -> list[str]:
-    # Layout mode also decodes the KaTeX fonts Chromium embeds.
+    # Layout mode also decodes the KaTeX fonts Chromium embeds. Cached: the whole book takes a while.
     return [p.extract_text(extraction_mode="layout") for p in PdfReader(path).pages]
 
 
@@ -359,8 +361,25 @@ def test_joined_document_has_cover_contents_and_one_named_page_per_chapter() -> 
     assert '<link rel="stylesheet" href="http://h/assets/main.css">' in document
     assert "Every chapter starts on a new sheet" in document  # print.css, which this site did not list
     assert '<html class="no-js" lang="en">' in document and 'data-md-color-primary="indigo"' in document
-    blank = make_pdf.book_html("zh", None, chapters, HEAD, None)
+    blank = make_pdf.book_html("zh", None, chapters, HEAD, None, {"WenQuanYi Micro Hei": "http://h/f/0.ttf"})
     assert 'data-nnbook-page="a"></span>' in blank and "由网站生成；提交未知。" in blank
+    assert '@font-face { font-family: "WenQuanYi Micro Hei"; src: url("http://h/f/0.ttf"); }' in blank
+
+
+def test_chinese_font_is_cut_to_the_characters_given() -> None:
+    make_pdf = load_make_pdf()
+    found = make_pdf.system_font("WenQuanYi Micro Hei")
+    if found is None:
+        pytest.skip("WenQuanYi Micro Hei is not installed")
+    from fontTools.ttLib import TTFont
+
+    whole = TTFont(found[0], fontNumber=found[1])
+    cut = TTFont(io.BytesIO(make_pdf.subset_fonts("记忆网络 memory")["WenQuanYi Micro Hei"]))
+    mapped = set(cut.getBestCmap())
+    assert {ord(c) for c in "记忆网络memory"} <= mapped
+    assert ord("神") not in mapped and ord("神") in whole.getBestCmap()
+    assert len(cut.getGlyphOrder()) < 30 < len(whole.getGlyphOrder())
+    assert make_pdf.system_font("No Such Font Family 12345") is None
 
 
 def book_like_pdf(pages: int, destinations: dict[str, tuple[int, float]]) -> bytes:

@@ -300,7 +300,9 @@ html[lang] body .md-typeset {
 .md-typeset .katex {
   font-family: KaTeX_Main, math, "Times New Roman", "WenQuanYi Micro Hei", "Noto Sans CJK SC", serif;
 }
-.md-typeset code, .md-typeset pre, .md-typeset kbd {
+.md-typeset code, .md-typeset pre, .md-typeset kbd,
+html body .md-typeset .md-annotation__index, html body .md-typeset .md-annotation__index *,
+html body .md-typeset .md-annotation__index *::after {
   font-family: "DejaVu Sans Mono", var(--md-code-font-family), "WenQuanYi Micro Hei";
 }
 @page {
@@ -408,7 +410,10 @@ def book_html(lang: str, commit: str | None, chapters: list[Chapter], head: dict
         cls = "nnbook-toc__entry in-part" if c.part else "nnbook-toc__entry"
         rows.append(f'<a class="{cls}" href="#{c.anchor}"><span class="title">{esc(c.title)}</span>'
                     f'<span class="dots"></span><span class="page" data-nnbook-page="{c.anchor}">{number}</span></a>')
-    targets = "".join(f'<a href="#{esc(sid)}">.</a>' for c in chapters for sid, _ in c.sections)
+    # Chromium writes a named destination only for an element some link points to: these (invisible) links
+    # give the contents and every section one, for the bookmarks.
+    targets = '<a href="#nnbook-toc">.</a>' + "".join(
+        f'<a href="#{esc(sid)}">.</a>' for c in chapters for sid, _ in c.sections)
     cover = (f'<section class="nnbook-cover" id="nnbook-cover"><div class="nnbook-cover__band">'
              f'<h1 class="nnbook-cover__title">{esc(t["title"])}</h1>'
              f'<p class="nnbook-cover__subtitle">{esc(t["subtitle"])}</p></div>'

@@ -30,7 +30,7 @@ PAGE = "forward"  # equations, two SVG figures, code, exercises with solutions, 
 NEXT = "backprop"  # a chapter the PAGE links to
 HAN = re.compile(r"[\u4e00-\u9fff]")
 BOOK_TITLE = {"en": "Neural Networks and Memory", "zh": "神经网络与记忆"}
-MAX_BYTES = 8 * 1024 * 1024
+MAX_BYTES = 8_000_000  # "at most 8 MB per language"
 
 
 def load_make_pdf() -> Any:
@@ -169,7 +169,7 @@ def link_destinations(reader: PdfReader, index: int) -> list[int]:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_book_is_small_with_every_font_embedded_once(pdfs: dict[str, Path], lang: str) -> None:
     size = pdfs[lang].stat().st_size
-    assert size <= MAX_BYTES, f"{pdfs[lang].name} is {size / 1e6:.1f} MB; at most 8 MiB"
+    assert size <= MAX_BYTES, f"{pdfs[lang].name} is {size / 1e6:.1f} MB; at most 8 MB"
     fonts, _ = walk_resources(PdfReader(pdfs[lang]))
     twice = {name: n for name, n in Counter(fonts).items() if n > 1}
     assert not twice, f"font programs embedded more than once: {twice}"
@@ -199,8 +199,12 @@ def test_cover_metadata_and_every_chapter_in_the_bookmarks(pdfs: dict[str, Path]
     assert outline[0] == BOOK_TITLE[lang]
     expected = [chapter_title(built_site, lang, slug) for slug in nav_slugs()]
     assert len(expected) >= 15
-    in_order = [t for t in outline if t in expected]
-    assert in_order == expected, "the bookmarks miss chapters or list them out of order"
+    # Every chapter, in the order of the nav (sections, some named like a chapter, come in between).
+    found = 0
+    for title in outline:
+        if found < len(expected) and title == expected[found]:
+            found += 1
+    assert found == len(expected), f"no bookmark for {expected[found]!r} after the earlier chapters"
 
 
 @pytest.mark.docs

@@ -199,7 +199,7 @@ def test_pages_without_code_have_no_link(built_site: Path) -> None:
 
 
 @pytest.fixture
-def clean_state(monkeypatch: pytest.MonkeyPatch, experiment_cache: str):  # noqa: ANN201, ARG001
+def clean_state(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     monkeypatch.chdir(ROOT)
     yield
     import matplotlib.pyplot as plt
@@ -210,7 +210,9 @@ def clean_state(monkeypatch: pytest.MonkeyPatch, experiment_cache: str):  # noqa
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", PAGES)
-def test_notebook_runs_top_to_bottom(built_site: Path, lang: str, name: str, clean_state: None) -> None:
+def test_notebook_runs_top_to_bottom(built_site: Path, lang: str, name: str, clean_state: None,
+                                     experiment_cache: str) -> None:
+    """Every cell in order, in one namespace, as Jupyter would; experiments come from the session build's cache."""
     namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
     output = io.StringIO()
     cells = code_cells(load(built_site, lang, name))

@@ -316,6 +316,25 @@ def test_phone_width_has_no_horizontal_scrolling(browser: Any, site_url: str, la
     assert widths[0] <= widths[1], f"{lang}/{name}: page is {widths[0]} px wide in a {widths[1]} px viewport"
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_tables_wider_than_the_page_can_be_scrolled_with_the_keyboard(browser: Any, site_url: str, lang: str) -> None:
+    """On a phone the Performance page's tables are wider than the screen: each such scrolling box is in the tab
+    order with a name (axe's scrollable-region-focusable), and a box that does not scroll is not."""
+    v = Visit(browser, site_url + page_path(lang, "performance"), width=375, height=740)
+    v.page.wait_for_load_state("networkidle")
+    v.page.wait_for_timeout(200)  # one animation frame for the script that marks the boxes
+    boxes = v.page.evaluate(
+        """() => Array.from(document.querySelectorAll('.md-typeset__scrollwrap')).map(b => ({
+             scrolls: b.scrollWidth > b.clientWidth, tabindex: b.getAttribute('tabindex'),
+             role: b.getAttribute('role'), name: b.getAttribute('aria-label') || ''}))"""
+    )
+    v.close()
+    wide = [b for b in boxes if b["scrolls"]]
+    assert wide, "no table is wider than a phone's screen: the check would test nothing"
+    assert all(b["tabindex"] == "0" and b["role"] == "region" and b["name"] for b in wide), wide
+    assert all(b["tabindex"] is None for b in boxes if not b["scrolls"])
+
+
 # The one error page: asked for by name, and as GitHub Pages answers a missing address under the site's path (status
 # 404, body of 404.html), at the top, in the Chinese part and deeper down.
 ERROR_PAGES = [("404.html", 200), ("no-such-page/", 404), ("zh/no-such-page/", 404), ("backprop/a/b/c.html", 404)]

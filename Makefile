@@ -42,10 +42,10 @@ build: setup
 	$(BIN)/mkdocs build --strict
 
 test: setup
-	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=15
+	$(BIN)/python -m pytest -n 2 --dist loadscope --durations=15
 
 test-fast: setup
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not docs"
+	$(BIN)/python -m pytest -n 2 --dist loadscope -m "not docs"
 
 lint: setup
 	$(BIN)/ruff check src tests hooks docs_src tools bench

@@ -28,10 +28,13 @@ which count it; the count is printed at the end of the run ("mkdocs builds in
 this run").
 
 ``make test`` runs the tests in two processes (pytest-xdist, ``-n 2 --dist
-loadgroup``: tests are shared out one by one, except those marked with one
-``xdist_group``, which stay in one process, e.g. the checks of one page in
-the browser, or the PDF tests, whose module fixture prints the book); the
-processes of a run share the builds (see :class:`BookBuild`). Fast tier without any build: ``pytest -m "not docs"``.
+loadscope``: the test functions of a module stay in one process, and so do
+the tests of a class, e.g. the browser checks of one page, made one class per
+page in ``test_browser.py``, or the PDF tests, whose module fixture prints
+chapters of the book); the processes of a run share the builds (see
+:class:`BookBuild`). ``--dist loadgroup`` with ``xdist_group`` marks does not
+group tests with pytest 9.2 and pytest-xdist 3.8 (measured: two tests of one
+group ran in two processes), hence classes. Fast tier without any build: ``pytest -m "not docs"``.
 """
 
 from __future__ import annotations

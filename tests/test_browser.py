@@ -119,8 +119,8 @@ def visit_page(browser: Any, url: str) -> dict[str, Any]:
 class Visits:
     """Every page in both languages, each loaded once in this test process, when a check first asks for it.
 
-    Under ``pytest -n 2`` the checks of one page share an ``xdist_group``, so
-    each page is loaded by one process and the pages are shared out.
+    Under ``pytest -n 2 --dist loadscope`` the checks of one page are one
+    class, so each page is loaded by one process and the pages are shared out.
     """
 
     def __init__(self, browser: Any, site_url: str) -> None:
@@ -139,55 +139,82 @@ def visits(browser: Any, site_url: str) -> Visits:
 
 
 CASES = [(lang, name) for lang in LANGUAGES for name in PAGES]
-# The checks of one page, grouped so that one test process loads it (pytest-xdist's --dist loadgroup).
-PAGE_CASES = [pytest.param(lang, name, id=f"{lang}-{name}", marks=pytest.mark.xdist_group(f"page-{lang}-{name}"))
-              for lang, name in CASES]
+
+# The most any page may transfer on a cold cache, search included. Measured on the heaviest page, zh/api/ (the
+# API reference, 637 kB of HTML): 3,366,150 bytes with one search index of both languages (1,986,731 bytes) before
+# the indexes were split; 2,311,370 bytes after, with the Chinese index (901,463 bytes; English 737,243). The
+# budget leaves about 8 % for growth. Reproduce: `pytest tests/test_browser.py -k page_weight`.
+PAGE_WEIGHT_BUDGET = 2_500_000
 
 
-@pytest.mark.parametrize(("lang", "name"), PAGE_CASES)
-def test_no_other_host_and_no_console_errors(visits: Visits, site_url: str, lang: str, name: str) -> None:
-    info = visits[(lang, name)]
-    assert [u for u in info["requests"] if not u.startswith(site_url) and not u.startswith("data:")] == []
-    assert info["console_errors"] == []
+
+class _PageChecks:
+    """The checks of one page in one language, read from its one visit (:class:`Visits`).
+
+    One subclass per page and language is made below (``TestPage_en_backprop``
+    …): pytest-xdist's ``--dist loadscope`` (``make test``) keeps a class's tests
+    in one process, so each page is loaded once and the pages are shared out
+    between the processes.
+    """
+
+    lang = ""
+    name = ""
+
+    def test_no_other_host_and_no_console_errors(self, visits: Visits, site_url: str) -> None:
+        lang, name = self.lang, self.name
+        info = visits[(lang, name)]
+        assert [u for u in info["requests"] if not u.startswith(site_url) and not u.startswith("data:")] == []
+        assert info["console_errors"] == []
+
+    def test_every_equation_is_rendered(self, visits: Visits) -> None:
+        lang, name = self.lang, self.name
+        info = visits[(lang, name)]
+        assert info["mathRendered"] == info["mathSource"]
+        assert info["katexErrors"] == 0
+        leftovers = re.findall(r"\$\$|\\\(|\\\[", info["visibleText"])
+        assert leftovers == [], f"raw TeX delimiters left in the visible text of {lang}/{name}"
+
+    def test_outputs_figures_and_text_alternatives(self, visits: Visits) -> None:
+        lang, name = self.lang, self.name
+        info = visits[(lang, name)]
+        assert "Traceback (most recent call last)" not in info["visibleText"]
+        source = (ROOT / "docs" / (f"{name}.md" if lang == "en" else f"{name}.zh.md")).read_text(encoding="utf-8")
+        assert len(info["figures"]) >= source.count("print(svg(")
+        assert all(label.strip() for label in info["figures"]), "a figure has no text alternative"
+        assert all(alt.strip() for alt in info["images"]), "an image has no alt text"
+
+    def test_no_serious_accessibility_violations(self, visits: Visits) -> None:
+        lang, name = self.lang, self.name
+        assert visits[(lang, name)]["axe"] == []
+
+    def test_navigation_and_language_switch(self, visits: Visits, site_url: str) -> None:
+        lang, name = self.lang, self.name
+        info = visits[(lang, name)]
+        assert info["lang"] == lang
+        other = "zh" if lang == "en" else "en"
+        links = dict(info["switchLinks"])
+        assert links[other] == site_url + page_path(other, name)
+        han = re.compile(r"[\u4e00-\u9fff]")
+        if lang == "zh":
+            untranslated = [t for t in info["navText"] if not han.search(t) and t not in {"API 参考"}]
+            assert untranslated == [], f"English navigation items on a Chinese page: {untranslated}"
+        else:
+            assert not any(han.search(t) for t in info["navText"])
+
+    def test_page_weight_on_a_cold_cache_is_within_budget(self, visits: Visits) -> None:
+        """The bytes of every response (headers and body) the page and its workers load on a cold cache, search
+        included (see :func:`visit_page`)."""
+        lang, name = self.lang, self.name
+        info = visits[(lang, name)]
+        assert info["search_index_loaded"], f"{lang}/{name}: the search index was not counted"
+        weight = info["weight"]
+        assert weight <= PAGE_WEIGHT_BUDGET, f"{lang}/{name}: {weight:,} bytes, over {PAGE_WEIGHT_BUDGET:,}"
 
 
-@pytest.mark.parametrize(("lang", "name"), PAGE_CASES)
-def test_every_equation_is_rendered(visits: Visits, lang: str, name: str) -> None:
-    info = visits[(lang, name)]
-    assert info["mathRendered"] == info["mathSource"]
-    assert info["katexErrors"] == 0
-    leftovers = re.findall(r"\$\$|\\\(|\\\[", info["visibleText"])
-    assert leftovers == [], f"raw TeX delimiters left in the visible text of {lang}/{name}"
+for _lang, _name in CASES:
+    _cls = f"TestPage_{_lang}_{_name.replace('-', '_')}"
+    globals()[_cls] = type(_cls, (_PageChecks,), {"lang": _lang, "name": _name, "__doc__": f"{_lang}/{_name}"})
 
-
-@pytest.mark.parametrize(("lang", "name"), PAGE_CASES)
-def test_outputs_figures_and_text_alternatives(visits: Visits, lang: str, name: str) -> None:
-    info = visits[(lang, name)]
-    assert "Traceback (most recent call last)" not in info["visibleText"]
-    source = (ROOT / "docs" / (f"{name}.md" if lang == "en" else f"{name}.zh.md")).read_text(encoding="utf-8")
-    assert len(info["figures"]) >= source.count("print(svg(")
-    assert all(label.strip() for label in info["figures"]), "a figure has no text alternative"
-    assert all(alt.strip() for alt in info["images"]), "an image has no alt text"
-
-
-@pytest.mark.parametrize(("lang", "name"), PAGE_CASES)
-def test_no_serious_accessibility_violations(visits: Visits, lang: str, name: str) -> None:
-    assert visits[(lang, name)]["axe"] == []
-
-
-@pytest.mark.parametrize(("lang", "name"), PAGE_CASES)
-def test_navigation_and_language_switch(visits: Visits, site_url: str, lang: str, name: str) -> None:
-    info = visits[(lang, name)]
-    assert info["lang"] == lang
-    other = "zh" if lang == "en" else "en"
-    links = dict(info["switchLinks"])
-    assert links[other] == site_url + page_path(other, name)
-    han = re.compile(r"[\u4e00-\u9fff]")
-    if lang == "zh":
-        untranslated = [t for t in info["navText"] if not han.search(t) and t not in {"API 参考"}]
-        assert untranslated == [], f"English navigation items on a Chinese page: {untranslated}"
-    else:
-        assert not any(han.search(t) for t in info["navText"])
 
 
 def test_clicking_the_language_switch_keeps_the_page(browser: Any, site_url: str) -> None:
@@ -271,22 +298,6 @@ def test_a_chinese_word_is_found_and_highlighted_whole(browser: Any, site_url: s
     on_page = v.page.eval_on_selector_all("article mark[data-md-highlight]", "els => els.map(e => e.innerText)")
     v.close()
     assert on_page and set(on_page) == {"记忆"}, f"marks on the page: {sorted(set(on_page))}"
-
-
-# The most any page may transfer on a cold cache, search included. Measured on the heaviest page, zh/api/ (the
-# API reference, 637 kB of HTML): 3,366,150 bytes with one search index of both languages (1,986,731 bytes) before
-# the indexes were split; 2,311,370 bytes after, with the Chinese index (901,463 bytes; English 737,243). The
-# budget leaves about 8 % for growth. Reproduce: `pytest tests/test_browser.py -k page_weight`.
-PAGE_WEIGHT_BUDGET = 2_500_000
-
-
-@pytest.mark.parametrize(("lang", "name"), PAGE_CASES)
-def test_page_weight_on_a_cold_cache_is_within_budget(visits: Visits, lang: str, name: str) -> None:
-    """The bytes of every response (headers and body) the page and its workers load on a cold cache, search
-    included (see :func:`visit_page`)."""
-    info = visits[(lang, name)]
-    assert info["search_index_loaded"], f"{lang}/{name}: the search index was not counted"
-    assert info["weight"] <= PAGE_WEIGHT_BUDGET, f"{lang}/{name}: {info['weight']:,} bytes, over {PAGE_WEIGHT_BUDGET:,}"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGE = "forward"  # equations, two SVG figures, code, exercises with solutions, links to the next chapter
 NEXT = "backprop"  # a chapter the PAGE links to
 HAN = re.compile(r"[\u4e00-\u9fff]")
-# One test process runs this file (make test: pytest -n 2 --dist loadgroup), so the book is printed once.
-pytestmark = pytest.mark.xdist_group("pdf")
+# One test process runs this file's functions (make test: pytest -n 2 --dist loadscope), so the book is
+# printed once.
 BOOK_TITLE = {"en": "Neural Networks and Memory", "zh": "神经网络与记忆"}
 MAX_BYTES = 8_000_000  # "at most 8 MB per language"
 

@@ -13,16 +13,16 @@
   blocks, through markdown-exec's public ``formatters`` table and
   ``base_format`` (see ``hooks/blockcache.py``: fresh sessions per page and
   language, printed output reused when nothing it depends on changed).
-* ``on_pre_build``: list each stylesheet and script once (:func:`unique_assets`);
-  plugins that add theirs in ``on_config`` add them again for every language.
 * ``on_page_markdown``: start every page (in every language) with fresh
   sessions, tell ``nnbook`` which language is being built, and record the
   date of the page's last commit, as a date (``<time datetime>``, the
   sitemap's ``lastmod``) and written in the page's language
   (:func:`nnbook.languages.format_date`).
-* ``on_env`` (after the plugins'): list each stylesheet and script once again,
-  as markdown-exec adds its pyodide files in its own ``on_env``; give the
-  templates :func:`switch_target`, where each entry of
+* ``on_env`` (after the plugins'): list each stylesheet and script once
+  (:func:`unique_assets`): the plugins add theirs again for every language
+  mkdocs-static-i18n builds on the same configuration (mkdocstrings in
+  ``on_config``, markdown-exec in its own ``on_env``); give the templates
+  :func:`switch_target`, where each entry of
   the language switch goes, and :func:`search_config`, which points a page's
   search at its own language's index and at the book's search worker.
 * ``on_post_template``: keep the default language's ``404.html``. The site has
@@ -196,13 +196,6 @@ def unique_assets(assets: list[Any]) -> list[Any]:
     return unique
 
 
-def on_pre_build(config):  # noqa: ANN001, ANN201
-    """List each stylesheet and script once: markdown-exec and mkdocstrings add theirs in ``on_config``, which
-    runs again for every language mkdocs-static-i18n builds on the same configuration."""
-    config["extra_css"][:] = unique_assets(config["extra_css"])
-    config["extra_javascript"][:] = unique_assets(config["extra_javascript"])
-
-
 def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, ARG001
     import nnbook
 
@@ -276,7 +269,7 @@ def search_config(block: str, base_url: str, language: str) -> Markup:
     return Markup(block[: match.start()] + script + block[match.end():])
 
 
-@event_priority(-100)  # after the plugins' on_env: markdown-exec adds its pyodide assets there, once per language
+@event_priority(-100)  # after the plugins' on_env, where markdown-exec adds its pyodide assets (once per language)
 def on_env(env, config, files):  # noqa: ANN001, ANN201, ARG001
     env.globals["switch_target"] = partial(switch_target, site_url=config["site_url"])
     env.globals["search_config"] = search_config

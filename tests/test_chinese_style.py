@@ -171,13 +171,14 @@ def check_forbidden_terms(text: str, page: str, terms: list[Term]) -> list[Hit]:
     preferred terms that contain it (so 长短期记忆 does not count as 短期记忆)
     and the words in `NOT_VARIANTS`."""
     preferred = sorted({t.zh for t in terms} | set(NOT_VARIANTS), key=len, reverse=True)
+    variants = [v for t in terms for v in t.forbidden]
+    shields = [zh for zh in preferred if any(v in zh for v in variants)]  # longest first
     hits = []
     lines = text.split("\n")
     for lineno, line in enumerate(lines, start=1):
         shielded = line
-        for zh in preferred:
-            if any(v in zh for t in terms for v in t.forbidden):
-                shielded = shielded.replace(zh, "\0" * len(zh))
+        for zh in shields:
+            shielded = shielded.replace(zh, "\0" * len(zh))
         for t in terms:
             for variant in t.forbidden:
                 if variant in shielded:

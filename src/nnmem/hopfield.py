@@ -190,9 +190,10 @@ def _sign_keep_ties(field: np.ndarray, current: np.ndarray, tol: float) -> np.nd
 def tie_tolerance(W: ArrayLike) -> float:
     r"""The largest field that counts as zero (a tie) for weights `W`.
 
-    $\tau = \max\big(10^{-12} \max_i \sum_j |w_{ij}|,\;
-    \max_i (\tfrac12 \sum_j |w_{ij} - w_{ji}| + |w_{ii}|)\big)$. The first
-    term absorbs rounding in the fields; the second is zero for exactly
+    $$\tau = \max\Big(10^{-12} \max_i \sum_j |w_{ij}|,\;
+    \max_i \big(\tfrac12 \sum_j |w_{ij} - w_{ji}| + |w_{ii}|\big)\Big).$$
+
+    The first term absorbs rounding in the fields; the second is zero for exactly
     symmetric weights with a zero diagonal, and otherwise bounds how far the
     rounding-level asymmetry and diagonal that `W` may have can move a field
     $h_i$ from the field of the symmetric, zero-diagonal part of `W`. A neuron

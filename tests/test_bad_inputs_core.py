@@ -135,10 +135,10 @@ LOSSES = [
 OPTIM = [
     Bad("momentum-init-list", lambda: optim.momentum_init([1.0]), TypeError, "`params` must be a dict of str to ndarray; got [1.0] of type list.", "params", "[1.0]"),
     Bad("momentum-init-None", lambda: optim.momentum_init(None), TypeError, "`params` must be a dict of str to ndarray; got None of type NoneType.", "params", "None"),
-    Bad("momentum-init-str-value", lambda: optim.momentum_init({"w": "x"}), TypeError, "`params['w']` must be an array of numbers with shape of any shape; got 'x' of type str.", "params['w']", "'x'"),
+    Bad("momentum-init-str-value", lambda: optim.momentum_init({"w": "x"}), TypeError, "`params['w']` must be an array of numbers of any shape; got 'x' of type str.", "params['w']", "'x'"),
     Bad("momentum-init-nan", lambda: optim.momentum_init({"w": [np.nan]}), ValueError, "`params['w']` must contain only finite numbers; got 1 NaN or infinite value(s).", "params['w']", "1 NaN"),
     Bad("adam-init-list", lambda: optim.adam_init([1.0]), TypeError, "`params` must be a dict of str to ndarray; got [1.0] of type list.", "params", "[1.0]"),
-    Bad("adam-init-complex", lambda: optim.adam_init({"w": np.array([1j])}), TypeError, "`params['w']` must be an array of numbers with shape of any shape; got an array of shape (1,) and dtype complex128.", "params['w']", "complex128"),
+    Bad("adam-init-complex", lambda: optim.adam_init({"w": np.array([1j])}), TypeError, "`params['w']` must be an array of numbers of any shape; got an array of shape (1,) and dtype complex128.", "params['w']", "complex128"),
     Bad("sgd-params-tuple", lambda: sgd(params=(1.0,)), TypeError, "`params` must be a dict of str to ndarray; got (1.0,) of type tuple.", "params", "(1.0,)"),
     Bad("sgd-grads-missing-key", lambda: sgd(grads={"W1": G["W1"]}), ValueError, f"`grads` must have the keys {KEYS} of `params`; got ['W1'].", "grads", "['W1']"),
     Bad("sgd-grads-extra-key", lambda: sgd(grads=with_key(G, "W3", np.zeros(1))), ValueError, f"`grads` must have the keys {KEYS} of `params`; got ['W1', 'W2', 'W3', 'b1', 'b2'].", "grads", "'W3'"),
@@ -200,7 +200,7 @@ MLP = [
     Bad("forward-params-W2-rows", lambda: mlp.forward(X, with_key(P, "W2", np.ones((4, 2)))), ValueError, "`params['W2']` must have 3 rows to follow `params['W1']`; got shape (4, 2).", "params['W2']", "(4, 2)"),
     Bad("forward-params-int-key", lambda: mlp.forward(X, with_key(P, 1, np.ones(1))), ValueError, "`params` must have the keys W1, b1, ..., WL, bL; got [1, 'W1', 'W2', 'b1', 'b2'].", "params", "[1, 'W1'"),
     Bad("forward-params-nan", lambda: mlp.forward(X, with_key(P, "W2", np.full((3, 2), np.nan))), ValueError, "`params['W2']` must contain only finite numbers; got 6 NaN or infinite value(s).", "params['W2']", "6 NaN"),
-    Bad("forward-params-str", lambda: mlp.forward(X, with_key(P, "b2", "b")), TypeError, "`params['b2']` must be an array of numbers with shape of any shape; got 'b' of type str.", "params['b2']", "'b'"),
+    Bad("forward-params-str", lambda: mlp.forward(X, with_key(P, "b2", "b")), TypeError, "`params['b2']` must be an array of numbers of any shape; got 'b' of type str.", "params['b2']", "'b'"),
     Bad("forward-overflow", lambda: mlp.forward([[1e200, 1e200]], {"W1": np.full((2, 1), 1e200), "b1": np.zeros(1)}), FloatingPointError, "The network's output overflowed to NaN or infinity for finite `x` and `params`; got inputs up to 1e+200 and weights up to 1e+200: scale them down.", "params", "1e+200"),
     # 1e200 * 1e200 overflows in the hidden layer, before the output: the same kind of error, not the activation's "`z` must be finite"
     Bad("forward-hidden-overflow", lambda: mlp.forward([[1e200]], HIDDEN_OVERFLOW), FloatingPointError, "The network's hidden layers overflowed to NaN or infinity for finite `x` and `params`; got inputs up to 1e+200 and weights up to 1e+200: scale them down.", "params", "1e+200"),

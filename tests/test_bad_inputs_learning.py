@@ -185,14 +185,14 @@ BAD = [
     pytest.param(
         lambda: G.numerical_gradient(LOSS, {"w": cx}),
         TypeError,
-        r"^`params\['w'\]` must be an array of numbers with shape of any shape; got an array of shape \(2,\) and "
+        r"^`params\['w'\]` must be an array of numbers of any shape; got an array of shape \(2,\) and "
         r"dtype complex128\.$",
         id="numerical_gradient-params-complex",
     ),
     pytest.param(
         lambda: G.numerical_gradient(LOSS, {"w": np.zeros(0)}),
         ValueError,
-        r"^`params\['w'\]` must have shape of any shape with at least one element; got shape \(0,\)\.$",
+        r"^`params\['w'\]` must have at least one element; got shape \(0,\)\.$",
         id="numerical_gradient-params-empty-array",
     ),
     pytest.param(
@@ -722,7 +722,7 @@ BAD = [
     pytest.param(
         lambda: R.cell_type({**PL, "b": PL["b"] * 1j}),
         TypeError,
-        r"^`params\['b'\]` must be an array of numbers with shape of any shape; got an array of shape \(12,\) and "
+        r"^`params\['b'\]` must be an array of numbers of any shape; got an array of shape \(12,\) and "
         r"dtype complex128\.$",
         id="r-cell_type-complex",
     ),

@@ -115,12 +115,20 @@ def _numeric(name: str, value: Any, expected: str) -> np.ndarray:
     return raw
 
 
+def _shape_phrase(shape_hint: str | None) -> str:
+    return "of any shape" if shape_hint is None else f"with shape {shape_hint}"
+
+
+def _elements_phrase(shape_hint: str | None) -> str:
+    return "at least one element" if shape_hint is None else f"shape {shape_hint} with at least one element"
+
+
 def as_array(
     name: str,
     value: Any,
     *,
     ndim: int | None,
-    shape_hint: str,
+    shape_hint: str | None,
     dtype: DTypeLike | None = np.float64,
     allow_empty: bool = False,
 ) -> np.ndarray:
@@ -135,8 +143,9 @@ def as_array(
         objects are refused.
     ndim : int or None
         Required number of dimensions; None accepts any.
-    shape_hint : str
-        The shape as a reader would write it, e.g. ``"(n_samples, input_size)"``.
+    shape_hint : str or None
+        The shape as a reader would write it, e.g. ``"(n_samples, input_size)"``;
+        None for an array of any shape (then `ndim` must be None).
     dtype : dtype or None, default float64
         The result's dtype. None means the dtype policy: float32 stays
         float32, everything else becomes float64.
@@ -158,7 +167,7 @@ def as_array(
     if type(value) is np.ndarray and value.dtype.kind == "f":  # fast path for the common case
         raw = value
     else:
-        raw = _numeric(name, value, f"an array of numbers with shape {shape_hint}")
+        raw = _numeric(name, value, "an array of numbers " + _shape_phrase(shape_hint))
     if dtype is None:
         dtype = np.float32 if raw.dtype == np.float32 else np.float64
     array = raw.astype(dtype, copy=False)
@@ -168,7 +177,7 @@ def as_array(
             hint = " For a single feature or target use `.reshape(-1, 1)`; for a single sample `.reshape(1, -1)`."
         raise ValueError(f"`{name}` must have shape {shape_hint}; got shape {array.shape}.{hint}")
     if array.size == 0 and not allow_empty:
-        raise ValueError(f"`{name}` must have shape {shape_hint} with at least one element; got shape {array.shape}.")
+        raise ValueError(f"`{name}` must have {_elements_phrase(shape_hint)}; got shape {array.shape}.")
     check_finite(name, array)
     return array
 
@@ -242,7 +251,7 @@ def check_array_dict(
     for key, item in value.items():
         label = f"{name}[{key!r}]"
         if like is None:
-            checked[key] = as_array(label, item, ndim=None, shape_hint="of any shape", dtype=None)
+            checked[key] = as_array(label, item, ndim=None, shape_hint=None, dtype=None)
             continue
         shape = np.shape(like[key])
         array = as_array(label, item, ndim=None, shape_hint=str(shape), dtype=None)

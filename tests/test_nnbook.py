@@ -67,6 +67,26 @@ def test_svg_is_reproducible_accessible_and_timeless() -> None:
     assert "标题 title" in first  # text stays text, so Chinese labels use the page's fonts
 
 
+def test_figures_on_one_page_share_no_ids_and_each_reference_resolves_in_its_figure() -> None:
+    """Two different figures (the same markers and clip boxes, which matplotlib names alike) as on one page."""
+    import re
+
+    plt = nnbook.setup_matplotlib()
+    figures = []
+    for k in range(2):
+        fig, ax = plt.subplots()
+        ax.plot([0, 1, 2], [0, 1, k], marker="o")  # markers and a clipped axes: ids referenced by <use> and url()
+        ax.set_title(f"figure {k}")
+        figures.append(nnbook.svg(fig, alt=f"figure {k}"))
+    ids = [re.findall(r'\sid="([^"]+)"', f) for f in figures]
+    references = [re.findall(r'(?:href="#|url\(#)([^")]+)', f) for f in figures]
+    assert all(references), "the figures must hold references, or this test checks nothing"
+    assert not set(ids[0]) & set(ids[1])
+    for own, refs in zip(ids, references, strict=True):
+        assert len(own) == len(set(own))
+        assert set(refs) == set(own)  # every reference resolves in its own figure; no id is left unused
+
+
 def test_svg_requires_alt_text() -> None:
     with pytest.raises(ValueError, match="`alt` must describe the figure"):
         nnbook.svg(_figure(), alt="  ")

@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import xml.etree.ElementTree as ET
+from collections import Counter
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -144,6 +145,15 @@ def test_figures_and_images_have_text_alternatives(built_site: Path, lang: str) 
             assert re.search(r'aria-label="[^"]+"', svg), f"{lang}/{name}: figure without alt text"
         for img in re.findall(r"<img\b[^>]*>", html):
             assert re.search(r'alt="[^"]+"', img), f"{lang}/{name}: image without alt text: {img[:80]}"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_id_is_used_once_in_a_page(built_site: Path, lang: str) -> None:
+    """Links to an id (the table of contents, figure references, search results) land on one element."""
+    for name in PAGES:
+        ids = [attrs["id"] for _, attrs in Attributes(html_of(built_site, lang, name)).tags if attrs.get("id")]
+        repeated = sorted(i for i, n in Counter(ids).items() if n > 1)
+        assert repeated == [], f"{lang}/{name}: {len(repeated)} ids more than once, e.g. {repeated[:5]}"
 
 
 def test_two_builds_give_the_same_pages(book_build: Any, second_book_build: Any) -> None:

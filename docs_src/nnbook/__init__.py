@@ -16,6 +16,7 @@ The languages (and the rule that gives a page its language) live in
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import sys
@@ -93,6 +94,24 @@ def setup_matplotlib() -> Any:
 
 
 _SVG_START = re.compile(r"^.*?(<svg\b)", re.DOTALL)
+_SVG_ID = re.compile(r'\sid="([^"]+)"')
+_SVG_REF = re.compile(r'(href="#|url\(#)([^")]+)')
+
+
+def _unique_ids(text: str) -> str:
+    """Matplotlib's SVG with ids that are unique on a page of many figures.
+
+    Matplotlib names its groups ``figure_1``, ``axes_1``, … in every figure and
+    derives marker and clip-path ids from their content, so two figures on a
+    page repeat ids. Ids nothing in the figure points to are dropped; the
+    others, and the references to them, get a prefix made from the figure's
+    own content (stable from build to build).
+    """
+    referenced = {m.group(2) for m in _SVG_REF.finditer(text)}
+    text = _SVG_ID.sub(lambda m: m.group(0) if m.group(1) in referenced else "", text)
+    prefix = "f" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10] + "-"
+    text = _SVG_ID.sub(lambda m: f' id="{prefix}{m.group(1)}"', text)
+    return _SVG_REF.sub(lambda m: m.group(1) + prefix + m.group(2), text)
 
 
 def _jupyter_shell() -> Any:
@@ -150,7 +169,7 @@ def svg(fig: Any, *, alt: str, caption: str | None = None) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(fig)
-    text = _SVG_START.sub(r"\1", buffer.getvalue(), count=1)
+    text = _unique_ids(_SVG_START.sub(r"\1", buffer.getvalue(), count=1))
     label = escape(alt, quote=True)
     text = text.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
     text = re.sub(r"(<svg\b[^>]*>)", rf"\1<title>{label}</title>", text, count=1)

@@ -11,7 +11,8 @@
   its end state after a whole sweep in the order ``update_async`` draws for a
   seed is checked against ``update_async`` itself.
 * The widgets on the built pages: the weights in the page are
-  ``nnmem.hopfield.store`` of the chapter's letters; keyboard operation; labels
+  ``nnmem.hopfield.store`` of the chapter's letters; keyboard operation; Play animated, or at once under
+  ``prefers-reduced-motion``; labels
   in both languages; no console errors and no request to another host; no
   horizontal scroll at 375 px; readable in the light and the dark scheme.
 """
@@ -53,8 +54,8 @@ def url(site_url: str, lang: str, widget: str) -> str:
 class Page:
     """One page in its own browser context, with console errors and requested hosts recorded."""
 
-    def __init__(self, browser: Any, address: str, *, width: int = 1280) -> None:
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
+    def __init__(self, browser: Any, address: str, *, width: int = 1280, reduced_motion: str = "no-preference") -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, reduced_motion=reduced_motion)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.hosts: set[str] = set()
@@ -266,7 +267,9 @@ def test_gd_slider_readout_at_each_regime(browser: Any, site_url: str, lang: str
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_hopfield_widget_with_the_keyboard(browser: Any, site_url: str, lang: str) -> None:
-    p = Page(browser, url(site_url, lang, "hopfield"))
+    """Every control with the keyboard, for a reader whose system asks for reduced motion (Play then shows the end
+    of the recall at once; the animation is checked in the test below)."""
+    p = Page(browser, url(site_url, lang, "hopfield"), reduced_motion="reduce")
     page = p.page
     try:
         widget = page.locator(".nn-widget[data-widget=hopfield]")
@@ -299,8 +302,9 @@ def test_hopfield_widget_with_the_keyboard(browser: Any, site_url: str, lang: st
         assert widget.get_attribute("data-updates") == "1"
         widget.locator("button[data-action=play]").focus()
         page.keyboard.press("Enter")
-        page.wait_for_function(
-            "document.querySelector('.nn-widget[data-widget=hopfield]').dataset.converged === '1'", timeout=60000)
+        assert widget.get_attribute("data-converged") == "1"  # no animation: the recall ran to its end at once
+        assert int(widget.get_attribute("data-updates") or 0) >= 2 * 144  # at least a sweep, then one unchanged
+        assert widget.locator("button[data-action=play]").get_attribute("aria-pressed") != "true"
         final = state()
         assert float(final @ xi[STORED.index("T")]) / final.size > 0.9  # one flipped pixel: back to T
         # Corrupt with the keyboard: 25 % of the neurons flip.
@@ -308,6 +312,28 @@ def test_hopfield_widget_with_the_keyboard(browser: Any, site_url: str, lang: st
         page.keyboard.press("Enter")
         assert int((state() != final).sum()) == 36
         assert widget.get_attribute("data-updates") == "0"
+        assert not p.errors
+    finally:
+        p.close()
+
+
+def test_hopfield_play_animates_and_pauses(browser: Any, site_url: str) -> None:
+    """Without a reduced-motion preference Play runs the recall one update per frame and Pause stops it."""
+    p = Page(browser, url(site_url, "en", "hopfield"))
+    page = p.page
+    try:
+        widget = page.locator(".nn-widget[data-widget=hopfield]")
+        play = widget.locator("button[data-action=play]")
+        page.locator(".nn-widget[data-widget=hopfield] button[data-action=corrupt]").click()
+        play.click()
+        assert play.get_attribute("aria-pressed") == "true"
+        page.wait_for_function("Number(document.querySelector('.nn-widget[data-widget=hopfield]').dataset.updates) > 4")
+        play.click()
+        assert play.get_attribute("aria-pressed") == "false"
+        paused_at = widget.get_attribute("data-updates")
+        assert widget.get_attribute("data-converged") == "0"  # 25 % flipped: far from the end after a few frames
+        page.wait_for_timeout(200)  # several 30 ms frames
+        assert widget.get_attribute("data-updates") == paused_at
         assert not p.errors
     finally:
         p.close()

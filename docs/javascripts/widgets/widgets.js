@@ -225,6 +225,9 @@
     let lastNeuron = null;
     let history; // {m: [[...] per letter], e: [...]}
     let timer = null;
+    let drawing = true; // false while a recall runs to its end without animation
+    // A reader whose system asks for reduced motion gets the end of the recall at once, not 30 ms frames.
+    const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
     const title = el("p", { class: "nn-widget__title", text: L.hopTitle });
     const help = el("p", { class: "nn-widget__help", id: `${id}-help`, text: L.hopHelp });
@@ -337,12 +340,20 @@
       }
       patterns.forEach((p, k) => history.m[k].push(hopfieldOverlap(p, s)));
       history.e.push(hopfieldEnergy(W, s));
-      render();
+      if (drawing) render();
       return !converged;
     }
 
     function play() {
       if (converged) return;
+      if (reducedMotion.matches) {
+        // Symmetric weights with a zero diagonal always settle; the cap only guards against a page bug.
+        drawing = false;
+        for (let k = 0; k < 100 * N && stepOnce(); k++);
+        drawing = true;
+        render();
+        return;
+      }
       playButton.textContent = L.pause;
       playButton.setAttribute("aria-pressed", "true");
       timer = setInterval(() => { if (!stepOnce()) pause(); }, 30);

@@ -318,18 +318,23 @@ def test_hopfield_widget_with_the_keyboard(browser: Any, site_url: str, lang: st
 
 
 def test_hopfield_play_animates_and_pauses(browser: Any, site_url: str) -> None:
-    """Without a reduced-motion preference Play runs the recall one update per frame and Pause stops it."""
+    """Without a reduced-motion preference Play runs the recall one update per frame and Pause stops it; the status
+    line is not a live region while it runs (a screen reader would announce every frame)."""
     p = Page(browser, url(site_url, "en", "hopfield"))
     page = p.page
     try:
         widget = page.locator(".nn-widget[data-widget=hopfield]")
         play = widget.locator("button[data-action=play]")
         page.locator(".nn-widget[data-widget=hopfield] button[data-action=corrupt]").click()
+        status = widget.locator(".nn-widget__status")
+        assert status.get_attribute("aria-live") == "polite"
         play.click()
         assert play.get_attribute("aria-pressed") == "true"
+        assert status.get_attribute("aria-live") == "off"  # not one announcement per frame
         page.wait_for_function("Number(document.querySelector('.nn-widget[data-widget=hopfield]').dataset.updates) > 4")
         play.click()
         assert play.get_attribute("aria-pressed") == "false"
+        assert status.get_attribute("aria-live") == "polite"
         paused_at = widget.get_attribute("data-updates")
         assert widget.get_attribute("data-converged") == "0"  # 25 % flipped: far from the end after a few frames
         page.wait_for_timeout(200)  # several 30 ms frames

@@ -356,11 +356,16 @@
       }
       playButton.textContent = L.pause;
       playButton.setAttribute("aria-pressed", "true");
+      status.setAttribute("aria-live", "off"); // a status line per 30 ms frame would flood a screen reader
       timer = setInterval(() => { if (!stepOnce()) pause(); }, 30);
     }
 
     function pause() {
-      if (timer) clearInterval(timer);
+      if (timer) {
+        clearInterval(timer);
+        status.setAttribute("aria-live", "polite");
+        status.textContent = status.textContent; // announce where the recall stopped, once
+      }
       timer = null;
       playButton.textContent = L.play;
       playButton.setAttribute("aria-pressed", "false");

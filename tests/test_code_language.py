@@ -159,15 +159,25 @@ def english_prose(text: str) -> str | None:
     return None
 
 
+SHELL = {"bash", "sh", "console"}
+_SHELL_COMMENT = re.compile(r"(?:^|\s)(#.*)$")
+
+
 def english_in_code(text: str) -> list[str]:
-    """English prose in the strings and comments of a page's Python blocks, except those in `ENGLISH_ALLOWED`."""
+    """English prose in the strings and comments of a page's Python blocks and in the comments of its shell
+    blocks, except those in `ENGLISH_ALLOWED`."""
     found = []
     for info, code in code_blocks(text):
         if is_python(info):
-            for line, source in strings_and_comments(code):
-                words = english_prose(readable_text(source))
-                if words and source not in ENGLISH_ALLOWED:
-                    found.append(f"{info!r} line {line}: {source} ({words!r})")
+            sources = strings_and_comments(code)
+        elif info.split(" ", 1)[0] in SHELL:
+            sources = [(n, m[1]) for n, line in enumerate(code.splitlines(), 1) if (m := _SHELL_COMMENT.search(line))]
+        else:
+            continue
+        for line, source in sources:
+            words = english_prose(readable_text(source))
+            if words and source not in ENGLISH_ALLOWED:
+                found.append(f"{info!r} line {line}: {source} ({words!r})")
     return found
 
 
@@ -260,6 +270,8 @@ def test_english_prose_is_recognised() -> None:
         "'python' line 1: # one step ('one step')",
         "'python' line 2: \"done now\" ('done now')",
     ]
+    shell = "make test   # runs every test\nmake serve   # 构建并启动网站\ngit log -1 --format=%cs\n"
+    assert english_in_code(f"```bash\n{shell}```\n") == ["'bash' line 1: # runs every test ('runs every')"]
 
 
 def test_logic_ignores_only_strings_and_comments() -> None:

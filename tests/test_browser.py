@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -125,26 +125,26 @@ def visit_page(browser: Any, url: str) -> dict[str, Any]:
     return info
 
 
-class Visits:
-    """Every page in both languages, each loaded once in this test process, when a check first asks for it.
+class Lazy(dict):
+    """A dict whose missing entry is made, once, by ``make(key)`` when first asked for."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        self[key] = value = self.make(key)
+        return value
+
+
+@pytest.fixture(scope="session")
+def visits(browser: Any, site_url: str) -> Lazy:
+    """What each page's one visit recorded (:func:`visit_page`), by (language, page), loaded when a check first asks.
 
     Under ``pytest -n 2 --dist loadscope`` the checks of one page are one
     class, so each page is loaded by one process and the pages are shared out.
     """
-
-    def __init__(self, browser: Any, site_url: str) -> None:
-        self.browser, self.site_url = browser, site_url
-        self.done: dict[tuple[str, str], dict[str, Any]] = {}
-
-    def __getitem__(self, key: tuple[str, str]) -> dict[str, Any]:
-        if key not in self.done:
-            self.done[key] = visit_page(self.browser, self.site_url + page_path(*key))
-        return self.done[key]
-
-
-@pytest.fixture(scope="session")
-def visits(browser: Any, site_url: str) -> Visits:
-    return Visits(browser, site_url)
+    return Lazy(lambda key: visit_page(browser, site_url + page_path(*key)))
 
 
 CASES = [(lang, name) for lang in LANGUAGES for name in PAGES]
@@ -158,7 +158,7 @@ PAGE_WEIGHT_BUDGET = 2_500_000
 
 
 class _PageChecks:
-    """The checks of one page in one language, read from its one visit (:class:`Visits`).
+    """The checks of one page in one language, read from its one visit (fixture ``visits``).
 
     One subclass per page and language is made below (``TestPage_en_backprop``
     …): pytest-xdist's ``--dist loadscope`` (``make test``) keeps a class's tests
@@ -169,13 +169,13 @@ class _PageChecks:
     lang = ""
     name = ""
 
-    def test_no_other_host_and_no_console_errors(self, visits: Visits, site_url: str) -> None:
+    def test_no_other_host_and_no_console_errors(self, visits: Lazy, site_url: str) -> None:
         lang, name = self.lang, self.name
         info = visits[(lang, name)]
         assert [u for u in info["requests"] if not u.startswith(site_url) and not u.startswith("data:")] == []
         assert info["console_errors"] == []
 
-    def test_every_equation_is_rendered(self, visits: Visits) -> None:
+    def test_every_equation_is_rendered(self, visits: Lazy) -> None:
         lang, name = self.lang, self.name
         info = visits[(lang, name)]
         assert info["mathRendered"] == info["mathSource"]
@@ -183,7 +183,7 @@ class _PageChecks:
         leftovers = re.findall(r"\$\$|\\\(|\\\[", info["visibleText"])
         assert leftovers == [], f"raw TeX delimiters left in the visible text of {lang}/{name}"
 
-    def test_outputs_figures_and_text_alternatives(self, visits: Visits) -> None:
+    def test_outputs_figures_and_text_alternatives(self, visits: Lazy) -> None:
         lang, name = self.lang, self.name
         info = visits[(lang, name)]
         assert "Traceback (most recent call last)" not in info["visibleText"]
@@ -192,11 +192,11 @@ class _PageChecks:
         assert all(label.strip() for label in info["figures"]), "a figure has no text alternative"
         assert all(alt.strip() for alt in info["images"]), "an image has no alt text"
 
-    def test_no_serious_accessibility_violations(self, visits: Visits) -> None:
+    def test_no_serious_accessibility_violations(self, visits: Lazy) -> None:
         lang, name = self.lang, self.name
         assert visits[(lang, name)]["axe"] == []
 
-    def test_navigation_and_language_switch(self, visits: Visits, site_url: str) -> None:
+    def test_navigation_and_language_switch(self, visits: Lazy, site_url: str) -> None:
         lang, name = self.lang, self.name
         info = visits[(lang, name)]
         assert info["lang"] == lang
@@ -210,12 +210,12 @@ class _PageChecks:
         else:
             assert not any(han.search(t) for t in info["navText"])
 
-    def test_no_horizontal_scrolling_at_a_phones_width(self, visits: Visits) -> None:
+    def test_no_horizontal_scrolling_at_a_phones_width(self, visits: Lazy) -> None:
         lang, name = self.lang, self.name
         page_width, viewport = visits[(lang, name)]["phone_widths"]
         assert page_width <= viewport, f"{lang}/{name}: page is {page_width} px wide in a {viewport} px viewport"
 
-    def test_page_weight_on_a_cold_cache_is_within_budget(self, visits: Visits) -> None:
+    def test_page_weight_on_a_cold_cache_is_within_budget(self, visits: Lazy) -> None:
         """The bytes of every response (headers and body) the page and its workers load on a cold cache, search
         included (see :func:`visit_page`)."""
         lang, name = self.lang, self.name
@@ -290,30 +290,18 @@ def search_results(v: Visit, query: str) -> list[dict[str, Any]]:
     return results
 
 
-class SearchBoxes:
-    """One chapter page per language with its search open, shared by the searches of this module."""
-
-    def __init__(self, browser: Any, site_url: str) -> None:
-        self.browser, self.site_url = browser, site_url
-        self.open: dict[str, Visit] = {}
-
-    def __getitem__(self, lang: str) -> Visit:
-        if lang not in self.open:
-            self.open[lang] = open_search(self.browser, self.site_url, lang, "backprop")
-        return self.open[lang]
-
-
 @pytest.fixture(scope="module")
-def search_boxes(browser: Any, site_url: str) -> Iterator[SearchBoxes]:
-    boxes = SearchBoxes(browser, site_url)
+def search_boxes(browser: Any, site_url: str) -> Iterator[Lazy]:
+    """One chapter page per language with its search open, shared by the searches of this module."""
+    boxes = Lazy(lambda lang: open_search(browser, site_url, lang, "backprop"))
     yield boxes
-    for v in boxes.open.values():
+    for v in boxes.values():
         v.close()
 
 
 @pytest.mark.parametrize(("lang", "query", "expected"), SEARCHES, ids=[f"{lang}-{q}" for lang, q, _ in SEARCHES])
 def test_search_finds_pages_of_the_pages_language_only(
-    search_boxes: SearchBoxes, site_url: str, lang: str, query: str, expected: set[str]
+    search_boxes: Lazy, site_url: str, lang: str, query: str, expected: set[str]
 ) -> None:
     """Searched from a chapter, every result is in the chapter's language and the expected chapter comes early.
 

@@ -29,7 +29,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 
-from nnmem.hopfield import corrupt, energy, store, update_async
+from nnmem.hopfield import corrupt, energy, store, tie_tolerance, update_async
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "docs_src"))
@@ -83,9 +83,9 @@ def expected_async(W: np.ndarray, state: np.ndarray, order: np.ndarray) -> tuple
     """States and energies after each single-neuron update, and the number of zero-field ties met.
 
     The rule of ``nnmem.hopfield`` (module notes): h_i = sum_j w_ij s_j; s_i = sign(h_i),
-    where |h_i| <= 1e-12 * max_i sum_j |w_ij| counts as zero and keeps s_i.
+    where |h_i| <= ``tie_tolerance(W)`` counts as zero and keeps s_i.
     """
-    tol = 1e-12 * np.abs(W).sum(axis=1).max()
+    tol = tie_tolerance(W)
     s = np.array(state, dtype=float)
     states, energies, ties = [], [], 0
     for i in order:
@@ -163,6 +163,20 @@ def test_hopfield_tie_rule_by_hand(model_page: Any) -> None:
     got = js_async(model_page, W, np.array([-1, 1, -1]), np.array([0, 1, 2]))
     assert got["states"] == [[-1, 1, -1], [-1, -1, -1], [-1, -1, -1]]
     np.testing.assert_allclose(got["energies"], [2 / 3, -2 / 3, -2 / 3], rtol=1e-12)
+
+
+def test_hopfield_js_tie_tolerance_is_the_packages(model_page: Any) -> None:
+    """The letters' weights (only the rounding term), and weights whose asymmetry or diagonal sets the tolerance."""
+    rng = np.random.default_rng(7)
+    symmetric = store(rng.choice([-1.0, 1.0], size=(3, 12)))
+    # within what the package accepts as symmetric with a zero diagonal (1e-10 of the largest weight, 0.25 here)
+    skewed = symmetric + 3e-12 * rng.standard_normal(symmetric.shape)
+    cases = [store(letter_patterns(STORED)), symmetric, skewed, symmetric + np.diag(np.full(12, 1e-11))]
+    for W in cases:
+        got = model_page.evaluate("W => window.nnWidgets.hopfieldTieTolerance(W)", W.tolist())
+        assert got == pytest.approx(tie_tolerance(W), rel=1e-12)
+    rounding = 1e-12 * np.abs(symmetric).sum(axis=1).max()
+    assert tie_tolerance(cases[2]) > 10 * rounding and tie_tolerance(cases[3]) >= 1e-11  # the second term decides
 
 
 # --- gradient descent: JavaScript against a numpy loop ---------------------------------------------

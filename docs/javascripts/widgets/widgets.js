@@ -9,15 +9,18 @@
 
   // ---------------------------------------------------------------- the models
 
-  // Same tie rule as nnmem.hopfield: a field with |h_i| <= 1e-12 * max_i sum_j |w_ij| counts as zero.
+  // Same tie rule as nnmem.hopfield.tie_tolerance: a field with |h_i| <= tau counts as zero, where
+  // tau = max(1e-12 max_i sum_j |w_ij|, max_i (sum_j |w_ij - w_ji| / 2 + |w_ii|)); the second term is
+  // zero for the widget's weights (nnmem.hopfield.store: exactly symmetric, zero diagonal).
   function hopfieldTieTolerance(W) {
-    let largest = 0;
-    for (const row of W) {
-      let total = 0;
-      for (const w of row) total += Math.abs(w);
+    let largest = 0, slack = 0;
+    W.forEach((row, i) => {
+      let total = 0, asymmetry = 0;
+      row.forEach((w, j) => { total += Math.abs(w); asymmetry += Math.abs(w - W[j][i]); });
       largest = Math.max(largest, total);
-    }
-    return 1e-12 * largest;
+      slack = Math.max(slack, 0.5 * asymmetry + Math.abs(row[i]));
+    });
+    return Math.max(1e-12 * largest, slack);
   }
 
   // h_i = sum_j w_ij s_j
